@@ -1,0 +1,44 @@
+# 순환 신경망(RNN) 실습 강좌 -- 두 명령이면 됩니다: `make course` 와 `make test`.
+# Windows에서 make가 없다면 README의 "make 없이" 절에 같은 명령이 있습니다.
+
+PYTHON  ?= python3
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PROFILE ?= class
+SITE    ?= build/site
+
+.PHONY: setup data course lab test bench clean help
+
+help:
+	@echo "make course  - 설치 + 데이터 준비 + 모든 노트북을 '$(PROFILE)' 프로파일로 실행 + $(SITE)/index.html 생성"
+	@echo "make test    - 설치 + 단위 테스트 + 모든 노트북을 'ci' 프로파일로 nbval 실행"
+	@echo "make lab     - Jupyter Lab으로 notebooks/ 열기"
+	@echo "make bench   - 노트북별 실행 시간/메모리/핵심 지표를 bench/results.md 에 기록 (PROFILE=class|ci|full)"
+	@echo "make data    - 데이터셋을 캐시에 미리 받기 (수업 전에 한 번)"
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+setup: $(VENV)/.installed
+
+data: setup
+	$(PY) -m course_utils.data fetch --all
+
+course: data
+	$(PY) -m course_utils.site --profile $(PROFILE) --out $(SITE)
+	@echo "강좌 사이트: $(SITE)/index.html"
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: setup
+	COURSE_PROFILE=ci MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 tests notebooks
+
+bench: setup
+	$(PY) -m course_utils.bench --profile $(PROFILE) --out bench
+
+clean:
+	rm -rf build

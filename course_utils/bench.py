@@ -1,0 +1,194 @@
+"""Benchmark the notebooks: ``python -m course_utils.bench``.
+
+Executes each notebook in a fresh kernel and writes ``results.csv`` and ``results.md``
+(wall time, sampled peak RSS, status, headline metrics) into the output folder, with the
+date, the machine and the targets: in ``class`` every notebook within 600 s and 4096 MB,
+in ``ci`` the whole suite within 600 s. Exceeding a target prints a warning; only a
+failing notebook makes the exit code non-zero.
+
+    python -m course_utils.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+
+from course_utils.config import DEFAULT_PROFILE, PROFILES
+from course_utils.runner import ExecResult, execute_notebook, select_notebooks
+
+CLASS_SECONDS_PER_NOTEBOOK = 600
+CLASS_MB_PER_NOTEBOOK = 4096
+CI_SUITE_SECONDS = 600
+CSV_COLUMNS = ("notebook", "profile", "wall_seconds", "peak_rss_mb", "status", "metrics")
+MD_HEADERS = (
+    "노트북 (notebook)",
+    "프로파일",
+    "시간 (wall s)",
+    "최대 RSS (MB)",
+    "상태 (status)",
+    "핵심 지표 (metrics)",
+)
+
+
+def format_metrics(metrics: dict[str, object]) -> str:
+    """Render headline metrics as ``name=value`` pairs separated by ``; ``."""
+    return "; ".join(
+        f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
+        for name, value in metrics.items()
+    )
+
+
+def target_warnings(result: ExecResult) -> list[str]:
+    """Return the per-notebook targets that ``result`` exceeds (only ``class`` has them)."""
+    if result.profile != "class":
+        return []
+    warnings = []
+    if result.seconds > CLASS_SECONDS_PER_NOTEBOOK:
+        warnings.append(f"{result.seconds:.0f} s > {CLASS_SECONDS_PER_NOTEBOOK} s")
+    if result.peak_rss_mb > CLASS_MB_PER_NOTEBOOK:
+        warnings.append(f"{result.peak_rss_mb:.0f} MB > {CLASS_MB_PER_NOTEBOOK} MB")
+    return warnings
+
+
+def suite_warning(results: Sequence[ExecResult], profile: str) -> str | None:
+    """Return a warning when the ``ci`` suite's total time exceeds its target."""
+    total = sum(r.seconds for r in results)
+    if profile == "ci" and total > CI_SUITE_SECONDS:
+        return f"ci 전체 {total:.0f} s > {CI_SUITE_SECONDS} s"
+    return None
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "미설치"
+
+
+def machine_summary() -> str:
+    """Describe this machine without importing TensorFlow."""
+    memory_gb = psutil.virtual_memory().total / 2**30
+    return (
+        f"CPU {os.cpu_count()}코어, 메모리 {memory_gb:.0f} GB, {platform.platform()}, "
+        f"Python {platform.python_version()}, TensorFlow {_version('tensorflow')}, Keras {_version('keras')}"
+    )
+
+
+def write_csv(results: Sequence[ExecResult], path: Path) -> None:
+    """Write one row per notebook."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for r in results:
+            writer.writerow(
+                [
+                    r.path.name,
+                    r.profile,
+                    f"{r.seconds:.1f}",
+                    f"{r.peak_rss_mb:.0f}",
+                    "ok" if r.ok else "error",
+                    format_metrics(r.metrics),
+                ]
+            )
+
+
+def _table_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_markdown(results: Sequence[ExecResult], profile: str, *, date: str, machine: str) -> str:
+    """Return the Markdown report; rows over a target are marked with ⚠️."""
+    lines = [
+        f"# 노트북 벤치마크 (프로파일 `{profile}`)",
+        "",
+        f"- 날짜: {date}",
+        f"- 머신: {machine}",
+        f"- 목표: `class` 프로파일에서 노트북마다 ≤ {CLASS_SECONDS_PER_NOTEBOOK} s, "
+        f"≤ {CLASS_MB_PER_NOTEBOOK} MB; `ci` 프로파일 전체 ≤ {CI_SUITE_SECONDS} s",
+        "",
+        _table_row(MD_HEADERS),
+        "| --- | --- | ---: | ---: | --- | --- |",
+    ]
+    for r in results:
+        warn = " ⚠️" if target_warnings(r) else ""
+        status = "ok" if r.ok else f"error: {r.error}".replace("|", "\\|")
+        cells = [f"{r.path.name}{warn}", r.profile, f"{r.seconds:.1f}", f"{r.peak_rss_mb:.0f}", status]
+        lines.append(_table_row([*cells, format_metrics(r.metrics)]))
+    total = sum(r.seconds for r in results)
+    suite_mark = " ⚠️" if suite_warning(results, profile) else ""
+    lines += ["", f"합계 (total): {total:.1f} s{suite_mark}", ""]
+    return "\n".join(lines)
+
+
+def run_bench(notebooks: Sequence[Path], *, profile: str) -> list[ExecResult]:
+    """Execute each notebook in its own kernel, collecting its headline metrics from a temp file."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
+        for notebook in notebooks:
+            metrics_path = Path(tmp) / f"{notebook.stem}.json"
+            results.append(
+                execute_notebook(notebook, profile=profile, output_path=None, metrics_path=metrics_path)
+            )
+    return results
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.bench", description="노트북 실행 시간·메모리 벤치마크"
+    )
+    parser.add_argument(
+        "--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="실행 프로파일 (기본값: class)"
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=Path("notebooks"),
+        metavar="DIR",
+        help="노트북 폴더 (기본값: notebooks)",
+    )
+    parser.add_argument("--only", nargs="+", metavar="NN", help="이 번호의 노트북만 실행 (예: --only 01 03)")
+    parser.add_argument("--out", type=Path, default=Path("bench"), help="결과 폴더 (기본값: bench)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; return 1 if any notebook failed, 0 otherwise (targets only warn)."""
+    args = parse_args(argv)
+    try:
+        notebooks = select_notebooks(args.notebooks, args.only)
+    except (OSError, ValueError) as exc:
+        print(f"오류: {exc}", file=sys.stderr)
+        return 2
+    results = run_bench(notebooks, profile=args.profile)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_csv(results, args.out / "results.csv")
+    date = datetime.now().astimezone().isoformat(timespec="seconds")
+    report = render_markdown(results, args.profile, date=date, machine=machine_summary())
+    (args.out / "results.md").write_text(report, encoding="utf-8")
+    print(f"결과 저장: {args.out / 'results.csv'}, {args.out / 'results.md'}")
+    for r in results:
+        for warning in target_warnings(r):
+            print(f"⚠️ 목표 초과: {r.path.name}: {warning}", file=sys.stderr)
+    suite = suite_warning(results, args.profile)
+    if suite:
+        print(f"⚠️ 목표 초과: {suite}", file=sys.stderr)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(f"❌ {r.path.name}: {r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

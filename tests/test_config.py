@@ -1,0 +1,84 @@
+"""Run profiles, seeding and headline metrics."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import config
+
+
+@pytest.mark.parametrize("name", ["ci", "class", "full"])
+def test_pick_returns_the_value_of_the_active_profile(monkeypatch, name: str) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", name)
+    assert config.profile() == name
+    assert config.pick(ci=1, class_=2, full=3) == {"ci": 1, "class": 2, "full": 3}[name]
+
+
+def test_class_is_the_default_profile(monkeypatch) -> None:
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    assert config.profile() == "class"
+    monkeypatch.setenv("COURSE_PROFILE", "  CI ")
+    assert config.profile() == "ci"
+
+
+def test_unknown_profile_is_a_clear_error(monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    with pytest.raises(config.ProfileError, match="ci, class, full"):
+        config.pick(ci=1, class_=2, full=3)
+
+
+def test_pick_requires_all_three_values() -> None:
+    with pytest.raises(TypeError):
+        config.pick(ci=1, class_=2)  # type: ignore[call-arg]
+
+
+def test_set_seed_makes_numpy_and_keras_reproducible() -> None:
+    import keras
+
+    def draw():
+        config.set_seed(7, deterministic=False)
+        layer = keras.layers.Dense(3)
+        layer.build((None, 4))
+        return np.random.rand(3), keras.ops.convert_to_numpy(layer.kernel)
+
+    (a_np, a_w), (b_np, b_w) = draw(), draw()
+    assert np.array_equal(a_np, b_np) and np.array_equal(a_w, b_w)
+    config.set_seed(8, deterministic=False)
+    assert not np.array_equal(np.random.rand(3), a_np)
+
+
+def test_setup_reports_the_profile(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    info = config.setup(seed=3, korean_plots=False, deterministic=False)
+    assert (info.profile, info.seed, info.deterministic) == ("ci", 3, False)
+    assert "프로파일: ci" in capsys.readouterr().out
+
+
+def test_quiet_native_stderr_hides_fd2_writes_only_inside(capfd) -> None:
+    with config.quiet_native_stderr():
+        os.write(2, b"native noise\n")
+    os.write(2, b"after\n")
+    err = capfd.readouterr().err
+    assert "native noise" not in err and "after" in err
+
+
+def test_report_metric_merges_into_the_metrics_file(monkeypatch, tmp_path: Path, capsys) -> None:
+    target = tmp_path / "m" / "metrics.json"
+    monkeypatch.setenv("COURSE_METRICS_FILE", str(target))
+    config.report_metric("test_accuracy", 0.875, notebook="05")
+    config.report_metric("macro_f1", np.float32(0.5))
+    assert json.loads(target.read_text()) == {"test_accuracy": 0.875, "macro_f1": 0.5}
+    assert "[headline] 05: test_accuracy = 0.8750" in capsys.readouterr().out
+
+
+def test_report_metric_without_file_only_prints(monkeypatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.delenv("COURSE_METRICS_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    config.report_metric("mae", 12.5)
+    assert "mae = 12.5000" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,165 @@
+"""Tests for the notebook runner, the static site and the benchmark, on tiny throwaway notebooks."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from course_utils import bench, site
+from course_utils.runner import ExecResult, execute_notebook, list_notebooks, notebook_title, select_notebooks
+
+FIRST_CODE = """\
+import os, sys
+import numpy as np
+assert os.environ["COURSE_PROFILE"] == "ci", os.environ["COURSE_PROFILE"]
+from course_utils.config import report_metric
+report_metric("acc", 0.5)
+block = np.ones(200 * 2**20 // 8)  # ~200 MB, touched, so it counts in RSS
+with open("kernel_prefix.txt", "w", encoding="utf-8") as f:  # relative: the notebook's folder
+    f.write(sys.prefix)
+"""
+
+
+def write_notebook(path: Path, *cells: str) -> Path:
+    """Write a notebook whose cells starting with '#' are markdown and the others code."""
+    nb = new_notebook(cells=[new_markdown_cell(c) if c.startswith("#") else new_code_cell(c) for c in cells])
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with a working and a broken notebook, created in reverse order."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    write_notebook(
+        folder / "02_broken.ipynb",
+        "# 두 번째",
+        "print('before')",
+        "raise ValueError('고장')",
+        "print('after')",
+    )
+    write_notebook(folder / "01_first.ipynb", "# 첫 번째\n\n설명", FIRST_CODE)
+    return folder
+
+
+def test_list_notebooks_sorted_by_number(tmp_path: Path) -> None:
+    for name in ["10_last.ipynb", "02_b.ipynb", "01_a.ipynb", "notes.ipynb", "03_c.txt"]:
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in list_notebooks(tmp_path)] == ["01_a.ipynb", "02_b.ipynb", "10_last.ipynb"]
+
+
+def test_select_notebooks_by_number(course: Path) -> None:
+    assert [p.name for p in select_notebooks(course, ["2"])] == ["02_broken.ipynb"]
+    assert len(select_notebooks(course, None)) == 2
+    with pytest.raises(ValueError, match="07"):
+        select_notebooks(course, ["07"])
+
+
+def test_notebook_title(course: Path, tmp_path: Path) -> None:
+    assert notebook_title(course / "01_first.ipynb") == "첫 번째"
+    later = write_notebook(
+        tmp_path / "05_later.ipynb", "x = 1", "## 소제목 아님\n본문", "#no space", "# 진짜 제목\n## 부제"
+    )
+    assert notebook_title(later) == "진짜 제목"
+    untitled = write_notebook(tmp_path / "06_untitled.ipynb", "x = 1")
+    assert notebook_title(untitled) == "06_untitled"
+
+
+def test_execute_notebook_reports_metrics_memory_and_env(course: Path, tmp_path: Path) -> None:
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text('{"stale": 1.0}', encoding="utf-8")  # left over from an earlier run
+    out = tmp_path / "executed.ipynb"
+    result = execute_notebook(course / "01_first.ipynb", profile="ci", output_path=out, metrics_path=metrics)
+    assert result.error is None and result.ok
+    assert result.metrics == {"acc": 0.5}
+    assert result.peak_rss_mb > 150
+    assert result.profile == "ci" and result.seconds > 0
+    # the kernel ran in the notebook's folder, on this interpreter's environment
+    assert (course / "kernel_prefix.txt").read_text(encoding="utf-8") == sys.prefix
+    executed = nbformat.read(out, as_version=4)
+    assert "[headline] acc = 0.5000" in executed.cells[1].outputs[0]["text"]
+
+
+def test_execute_notebook_returns_error_instead_of_raising(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "broken.ipynb"
+    result = execute_notebook(course / "02_broken.ipynb", profile="ci", output_path=out)
+    assert not result.ok
+    assert result.error is not None and "ValueError" in result.error and "고장" in result.error
+    assert result.metrics == {}
+    cells = nbformat.read(out, as_version=4).cells
+    assert cells[2].outputs[-1]["output_type"] == "error"
+    assert cells[3].outputs == []  # execution stopped at the failing cell
+
+
+def test_execute_notebook_reports_timeout(tmp_path: Path) -> None:
+    slow = write_notebook(tmp_path / "03_slow.ipynb", "# 느림", "import time\ntime.sleep(30)")
+    result = execute_notebook(slow, profile="ci", output_path=None, timeout=1)
+    assert result.error is not None and "CellTimeoutError" in result.error
+    assert result.seconds < 20
+
+
+def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "site"
+    assert site.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out)]) == 1
+    assert "02_broken.ipynb" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "02_broken.html", "index.html"]
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert site.COURSE_TITLE in index and "ci" in index
+    assert "://" not in index  # no external resources
+    rows = [row for row in index.split("<tr>") if ".html" in row]
+    assert len(rows) == 2
+    assert 'href="01_first.html"' in rows[0] and "첫 번째" in rows[0] and "✅" in rows[0]
+    assert 'href="02_broken.html"' in rows[1] and "두 번째" in rows[1] and "❌" in rows[1]
+
+    first = (out / "01_first.html").read_text(encoding="utf-8")
+    assert "[headline] acc = 0.5000" in first and "<title>첫 번째</title>" in first
+    broken = (out / "02_broken.html").read_text(encoding="utf-8")
+    assert "before" in broken and "ValueError" in broken and "고장" in broken
+
+
+def test_site_no_execute_converts_as_is(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert site.main(["--notebooks", str(course), "--out", str(out), "--only", "01", "--no-execute"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "index.html"]
+    assert "[headline]" not in (out / "01_first.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "실행 안 함" in index and "두 번째" not in index
+
+
+def test_bench_writes_csv_and_markdown(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    assert bench.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out)]) == 1
+
+    with (out / "results.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["notebook"] for r in rows] == ["01_first.ipynb", "02_broken.ipynb"]
+    assert [r["status"] for r in rows] == ["ok", "error"]
+    assert rows[0]["metrics"] == "acc=0.5" and rows[0]["profile"] == "ci"
+    assert float(rows[0]["peak_rss_mb"]) > 150 and float(rows[0]["wall_seconds"]) > 0
+
+    report = (out / "results.md").read_text(encoding="utf-8")
+    assert "| 01_first.ipynb | ci |" in report and "acc=0.5" in report
+    assert "| 02_broken.ipynb | ci |" in report and "고장" in report
+    assert "TensorFlow" in report and "CPU" in report
+    assert "⚠️" not in report
+
+
+def test_bench_targets() -> None:
+    def result(profile: str, seconds: float, mb: float) -> ExecResult:
+        return ExecResult(path=Path("01_x.ipynb"), profile=profile, seconds=seconds, peak_rss_mb=mb)
+
+    assert bench.target_warnings(result("class", 599, 4000)) == []
+    assert len(bench.target_warnings(result("class", 601, 5000))) == 2
+    assert bench.target_warnings(result("ci", 601, 5000)) == []  # per-notebook targets are for class
+    assert bench.suite_warning([result("ci", 400, 1), result("ci", 300, 1)], "ci") is not None
+    assert bench.suite_warning([result("class", 400, 1), result("class", 300, 1)], "class") is None
+    report = bench.render_markdown(
+        [result("class", 700, 100), result("class", 10, 100)], "class", date="d", machine="m"
+    )
+    assert "| 01_x.ipynb ⚠️ |" in report and report.count("⚠️") == 1
