@@ -5,6 +5,10 @@ to ``NN_topic.html`` with nbconvert's ``lab`` template (plots embedded as images
 inline) and writes a Korean ``index.html`` with the lecture list, profile, timings and status.
 A failing notebook still gets a page showing its error; the command then exits with 1.
 
+The site works offline: MathJax is copied from the ``jupyter-server-mathjax`` package into
+``_static/mathjax`` (formulas render without a CDN), require.js is not loaded, and each page
+carries a small navigation bar (목차 / 이전 / 다음).
+
     python -m course_utils.site [--profile class] [--notebooks DIR] [--out build/site]
                                 [--only NN ...] [--no-execute]
 """
@@ -13,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import html
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 import nbformat
@@ -33,6 +39,12 @@ from course_utils.runner import (
 )
 
 COURSE_TITLE = "순환 신경망(RNN) 실습 강좌"
+MATHJAX_DIR = "_static/mathjax"
+MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+NAV_STYLE = (
+    "font-family: system-ui, sans-serif; max-width: 1100px; margin: 0.5rem auto; padding: 0.4rem 1rem;"
+    " border-bottom: 1px solid #ddd; display: flex; gap: 1.5rem; font-size: 0.95rem;"
+)
 
 INDEX_CSS = """
 body { font-family: system-ui, "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif,
@@ -58,12 +70,39 @@ class SitePage:
     result: ExecResult | None  # None when the notebook was converted without being executed
 
 
-def render_page(nb: nbformat.NotebookNode, *, source: Path, title: str, out: Path) -> None:
-    """Write ``nb`` as a standalone HTML page; images referenced from ``source``'s folder are embedded."""
-    exporter = HTMLExporter(template_name="lab", embed_images=True, language_code="ko")
+def copy_mathjax(out_dir: Path) -> Path:
+    """Copy the MathJax shipped by ``jupyter-server-mathjax`` into ``out_dir/_static/mathjax``."""
+    target = out_dir / MATHJAX_DIR
+    if not (target / "MathJax.js").is_file():
+        with resources.as_file(resources.files("jupyter_server_mathjax") / "static") as source:
+            shutil.copytree(source, target, dirs_exist_ok=True)
+    return target
+
+
+def navigation(previous: SitePage | None, following: SitePage | None) -> str:
+    """The bar at the top of a page: back to the index, previous and next notebook."""
+    links = ['<a href="index.html">← 목차</a>']
+    for label, page in (("이전", previous), ("다음", following)):
+        if page is not None:
+            links.append(f'<a href="{html.escape(page.page.name)}">{label}: {html.escape(page.title)}</a>')
+    return f'<nav class="course-nav" style="{NAV_STYLE}">{"".join(links)}</nav>'
+
+
+def render_page(nb: nbformat.NotebookNode, *, source: Path, title: str, out: Path, nav: str = "") -> None:
+    """Write ``nb`` as a standalone HTML page; images referenced from ``source``'s folder are embedded.
+
+    ``nav`` (HTML) is placed right after ``<body>``.
+    """
+    exporter = HTMLExporter(
+        template_name="lab", embed_images=True, language_code="ko", mathjax_url=MATHJAX_URL, require_js_url=""
+    )
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title, "path": str(source.parent.resolve())}}
     )
+    if nav:
+        head, sep, rest = body.partition("<body")
+        tag_end = rest.index(">") + 1
+        body = head + sep + rest[:tag_end] + "\n" + nav + rest[tag_end:]
     out.write_text(body, encoding="utf-8")
 
 
@@ -122,21 +161,29 @@ def render_index(pages: Sequence[SitePage], *, profile: str | None) -> str:
 def build_site(
     notebooks: Sequence[Path], out_dir: Path, *, profile: str, execute: bool = True
 ) -> list[SitePage]:
-    """Execute (unless ``execute`` is false) and convert ``notebooks`` into ``out_dir``; write the index."""
+    """Execute (unless ``execute`` is false) and convert ``notebooks`` into ``out_dir``; write the index.
+
+    Pages of notebooks that are not in ``notebooks`` (left from an earlier build) are removed.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = []
+    copy_mathjax(out_dir)
+    pages, executed = [], {}
     with tempfile.TemporaryDirectory(prefix="course-site-") as tmp:
         for notebook in notebooks:
             result = None
-            executed = notebook
+            executed[notebook] = notebook
             if execute:
-                executed = Path(tmp) / notebook.name
-                result = execute_notebook(notebook, profile=profile, output_path=executed)
-            page = SitePage(notebook, notebook_title(notebook), out_dir / f"{notebook.stem}.html", result)
-            render_page(
-                nbformat.read(executed, as_version=4), source=notebook, title=page.title, out=page.page
-            )
-            pages.append(page)
+                executed[notebook] = Path(tmp) / notebook.name
+                result = execute_notebook(notebook, profile=profile, output_path=executed[notebook])
+            pages.append(SitePage(notebook, notebook_title(notebook), out_dir / f"{notebook.stem}.html", result))
+        for i, page in enumerate(pages):
+            nav = navigation(pages[i - 1] if i else None, pages[i + 1] if i + 1 < len(pages) else None)
+            render_page(nbformat.read(executed[page.notebook], as_version=4), source=page.notebook,
+                        title=page.title, out=page.page, nav=nav)
+    keep = {page.page.name for page in pages} | {"index.html"}
+    for stale in out_dir.glob("*.html"):
+        if stale.name not in keep:
+            stale.unlink()
     (out_dir / "index.html").write_text(
         render_index(pages, profile=profile if execute else None), encoding="utf-8"
     )

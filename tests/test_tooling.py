@@ -107,7 +107,8 @@ def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     out = tmp_path / "site"
     assert site.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out)]) == 1
     assert "02_broken.ipynb" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "02_broken.html", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "02_broken.html", "_static", "index.html"]
+    assert (out / "_static" / "mathjax" / "MathJax.js").is_file()  # formulas render offline
 
     index = (out / "index.html").read_text(encoding="utf-8")
     assert site.COURSE_TITLE in index and "ci" in index
@@ -119,6 +120,11 @@ def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
 
     first = (out / "01_first.html").read_text(encoding="utf-8")
     assert "[headline] acc = 0.5000" in first and "<title>첫 번째</title>" in first
+    assert site.MATHJAX_URL in first and "cdnjs.cloudflare.com/ajax/libs/mathjax" not in first
+    assert "require.min.js" not in first
+    nav = first.split('<nav class="course-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="index.html"' in nav and 'href="02_broken.html"' in nav and "다음: 두 번째" in nav
+    assert "이전" not in nav
     broken = (out / "02_broken.html").read_text(encoding="utf-8")
     assert "before" in broken and "ValueError" in broken and "고장" in broken
 
@@ -126,7 +132,10 @@ def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_site_no_execute_converts_as_is(course: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert site.main(["--notebooks", str(course), "--out", str(out), "--only", "01", "--no-execute"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "index.html"]
+    (out / "99_removed.html").parent.mkdir(parents=True, exist_ok=True)
+    (out / "99_removed.html").write_text("old page")  # from an earlier build
+    assert site.main(["--notebooks", str(course), "--out", str(out), "--only", "01", "--no-execute"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "_static", "index.html"]
     assert "[headline]" not in (out / "01_first.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "실행 안 함" in index and "두 번째" not in index
