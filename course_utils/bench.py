@@ -24,8 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from course_utils.config import DEFAULT_PROFILE, PROFILES
-from course_utils.runner import ExecResult, execute_notebook, select_notebooks
+from course_utils.runner import ExecResult, execute_notebook, notebook_parser, notebooks_from_args
 
 CLASS_SECONDS_PER_NOTEBOOK = 600
 CLASS_MB_PER_NOTEBOOK = 4096
@@ -145,31 +144,15 @@ def run_bench(notebooks: Sequence[Path], *, profile: str) -> list[ExecResult]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        prog="python -m course_utils.bench", description="노트북 실행 시간·메모리 벤치마크"
-    )
-    parser.add_argument(
-        "--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="실행 프로파일 (기본값: class)"
-    )
-    parser.add_argument(
-        "--notebooks",
-        type=Path,
-        default=Path("notebooks"),
-        metavar="DIR",
-        help="노트북 폴더 (기본값: notebooks)",
-    )
-    parser.add_argument("--only", nargs="+", metavar="NN", help="이 번호의 노트북만 실행 (예: --only 01 03)")
-    parser.add_argument("--out", type=Path, default=Path("bench"), help="결과 폴더 (기본값: bench)")
+    parser = notebook_parser("python -m course_utils.bench", "노트북 실행 시간·메모리 벤치마크", out_default="bench")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return 1 if any notebook failed, 0 otherwise (targets only warn)."""
     args = parse_args(argv)
-    try:
-        notebooks = select_notebooks(args.notebooks, args.only)
-    except (OSError, ValueError) as exc:
-        print(f"오류: {exc}", file=sys.stderr)
+    notebooks = notebooks_from_args(args)
+    if notebooks is None:
         return 2
     results = run_bench(notebooks, profile=args.profile)
     args.out.mkdir(parents=True, exist_ok=True)

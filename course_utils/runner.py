@@ -8,9 +8,11 @@ with the course virtual environment's Python runs the notebooks in that environm
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -23,7 +25,7 @@ import psutil
 from nbclient import NotebookClient
 from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
 
-from course_utils.config import METRICS_ENV, PROFILE_ENV
+from course_utils.config import DEFAULT_PROFILE, METRICS_ENV, PROFILE_ENV, PROFILES
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_.+\.ipynb$")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder that holds ``course_utils``
@@ -58,6 +60,26 @@ def select_notebooks(directory: str | Path, only: Iterable[str] | None = None) -
         numbers = ", ".join(f"{n:02d}" for n in sorted(missing))
         raise ValueError(f"{directory} 에 번호 {numbers} 의 노트북이 없습니다.")
     return [p for p in notebooks if notebook_number(p) in wanted]
+
+
+def notebook_parser(prog: str, description: str, *, out_default: str) -> argparse.ArgumentParser:
+    """A parser with the options the site and the benchmark share: profile, notebooks, only, out."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="실행 프로파일 (기본값: class)")
+    parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), metavar="DIR",
+                        help="노트북 폴더 (기본값: notebooks)")
+    parser.add_argument("--only", nargs="+", metavar="NN", help="이 번호의 노트북만 (예: --only 01 03)")
+    parser.add_argument("--out", type=Path, default=Path(out_default), help=f"출력 폴더 (기본값: {out_default})")
+    return parser
+
+
+def notebooks_from_args(args: argparse.Namespace) -> list[Path] | None:
+    """The notebooks chosen by ``--notebooks``/``--only``, or None after printing why none can be."""
+    try:
+        return select_notebooks(args.notebooks, args.only)
+    except (OSError, ValueError) as exc:
+        print(f"오류: {exc}", file=sys.stderr)
+        return None
 
 
 def notebook_title(path: str | Path) -> str:

@@ -29,13 +29,13 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from course_utils.config import DEFAULT_PROFILE, PROFILES
 from course_utils.runner import (
     ExecResult,
     execute_notebook,
     notebook_number,
     notebook_title,
-    select_notebooks,
+    notebook_parser,
+    notebooks_from_args,
 )
 
 COURSE_TITLE = "순환 신경망(RNN) 실습 강좌"
@@ -192,21 +192,7 @@ def build_site(
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        prog="python -m course_utils.site", description=f"{COURSE_TITLE} HTML 사이트 생성"
-    )
-    parser.add_argument(
-        "--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="실행 프로파일 (기본값: class)"
-    )
-    parser.add_argument(
-        "--notebooks",
-        type=Path,
-        default=Path("notebooks"),
-        metavar="DIR",
-        help="노트북 폴더 (기본값: notebooks)",
-    )
-    parser.add_argument("--out", type=Path, default=Path("build/site"), help="출력 폴더 (기본값: build/site)")
-    parser.add_argument("--only", nargs="+", metavar="NN", help="이 번호의 노트북만 처리 (예: --only 01 03)")
+    parser = notebook_parser("python -m course_utils.site", f"{COURSE_TITLE} HTML 사이트 생성", out_default="build/site")
     parser.add_argument("--no-execute", action="store_true", help="실행하지 않고 저장된 노트북을 그대로 변환")
     return parser.parse_args(argv)
 
@@ -214,10 +200,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the site; return 0 only if every executed notebook ran without error."""
     args = parse_args(argv)
-    try:
-        notebooks = select_notebooks(args.notebooks, args.only)
-    except (OSError, ValueError) as exc:
-        print(f"오류: {exc}", file=sys.stderr)
+    notebooks = notebooks_from_args(args)
+    if notebooks is None:
         return 2
     pages = build_site(notebooks, args.out, profile=args.profile, execute=not args.no_execute)
     print(f"사이트 생성 완료: {args.out / 'index.html'} (노트북 {len(pages)}개)")
