@@ -32,7 +32,7 @@ from sklearn.metrics import ConfusionMatrixDisplay
 
 FONT_PACKAGE = "koreanize_matplotlib"
 FONT_FILE = "NanumGothic.ttf"
-FALLBACK_FONTS = ("DejaVu Sans",)
+LATIN_FONT = "DejaVu Sans"  # digits, Latin and the math minus sign (U+2212), which NanumGothic lacks
 STYLE: dict[str, Any] = {
     "axes.unicode_minus": False,  # NanumGothic has no U+2212 minus sign
     "figure.dpi": 100,
@@ -91,7 +91,9 @@ def use_korean_style() -> str:
             font_manager.fontManager.addfont(ttf)
     family = _font_family()
     mpl.rcParams.update(STYLE)
-    mpl.rcParams["font.family"] = [family, *FALLBACK_FONTS]
+    # Latin first, Korean as per-glyph fallback: mathtext tick labels such as 10^-2 on a log
+    # axis take the first family, and NanumGothic has no minus sign.
+    mpl.rcParams["font.family"] = [LATIN_FONT, family]
     return family
 
 
@@ -106,7 +108,7 @@ def _ensure_korean_style() -> None:
 
     Keeps rcParams a user changed after setup, while still fixing a forgotten setup.
     """
-    if mpl.rcParams["font.family"][:1] != [_font_family()]:
+    if _font_family() not in mpl.rcParams["font.family"]:
         use_korean_style()
 
 
