@@ -131,7 +131,7 @@ def setup(seed: int = 42, *, deterministic: bool | None = None, korean_plots: bo
     Prints the profile so that a reader always knows which sizes the notebook used.
     Call it first in a notebook: it imports TensorFlow with its native start-up noise hidden.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO/WARNING/ERROR lines (e.g. on fit) are noise for learners
     name = profile()
     enabled = set_seed(seed, deterministic=deterministic)
     if korean_plots:
