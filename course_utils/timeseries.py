@@ -1,0 +1,299 @@
+"""Time-series forecasting helpers for ``notebooks/07_time_series.ipynb``.
+
+The pieces a forecasting notebook needs again and again, written once:
+
+- :func:`generate_time_series`: batches of noisy synthetic series (the warm-up data);
+- :func:`split_by_date` and :data:`CTA_SPLITS`: chronological train / valid / test splits,
+  each later split prefixed with the rows its first input window needs;
+- :class:`Standardizer`: per-column standardisation fitted on the training split only;
+- :func:`window_dataset`: ``(input window, target)`` pairs for Keras, built with
+  ``keras.utils.timeseries_dataset_from_array``, with one-step, multi-step (vector) and
+  sequence-to-sequence targets;
+- :func:`repeat_last_season` and :func:`autoregressive_forecast`: multi-step forecasts
+  from a window of past values;
+- :func:`forecast_mae`, :func:`fit_timed` and :class:`ResultsTable`: evaluate, time and
+  compare models against the seasonal-naive baseline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+from sklearn.metrics import mean_absolute_error
+
+CTA_SPLITS: dict[str, tuple[str, str]] = {
+    "train": ("2016-01-01", "2018-12-31"),
+    "valid": ("2019-01-01", "2019-05-31"),
+    "test": ("2019-06-01", "2020-02-29"),
+}
+"""Géron's chronological split of the CTA series (Hands-On ML, 3rd ed., ch. 15), with the
+test period stopped before the COVID-19 collapse of March 2020."""
+
+
+def generate_time_series(n_series: int, n_steps: int, *, seed: int = 42) -> np.ndarray:
+    """Return ``n_series`` synthetic series of ``n_steps`` values, shape ``(n_series, n_steps, 1)``.
+
+    Each series is the sum of two sine waves with random frequencies and phases plus
+    uniform noise (the warm-up data of Géron's chapter 15), as float32.
+    """
+    if n_series < 1 or n_steps < 2:
+        raise ValueError(f"need n_series >= 1 and n_steps >= 2, got {n_series} and {n_steps}")
+    rng = np.random.default_rng(seed)
+    freq1, freq2, offset1, offset2 = rng.random((4, n_series, 1))
+    t = np.linspace(0, 1, n_steps)
+    series = 0.5 * np.sin((t - offset1) * (freq1 * 10 + 10))
+    series += 0.2 * np.sin((t - offset2) * (freq2 * 20 + 20))
+    series += 0.1 * (rng.random((n_series, n_steps)) - 0.5)
+    return series[..., np.newaxis].astype("float32")
+
+
+def split_by_date(
+    frame: pd.DataFrame, bounds: Mapping[str, tuple[str, str]], *, context: int = 0
+) -> dict[str, pd.DataFrame]:
+    """Cut a date-indexed ``frame`` into chronological splits.
+
+    ``bounds`` maps split names to inclusive ``(first_day, last_day)`` pairs, in time order
+    and without overlap. Every split after the first is prefixed with the ``context``
+    rows just before its first day, so that the first input window of ``context`` steps
+    already predicts the split's first day: the targets then cover the whole period.
+    The first split gets no context (there is nothing to predict it from).
+    """
+    if context < 0:
+        raise ValueError(f"context must be >= 0, got {context}")
+    splits: dict[str, pd.DataFrame] = {}
+    previous_end: pd.Timestamp | None = None
+    for position, (name, (first, last)) in enumerate(bounds.items()):
+        start, end = pd.Timestamp(first), pd.Timestamp(last)
+        if end < start:
+            raise ValueError(f"split {name!r} ends ({last}) before it starts ({first})")
+        if previous_end is not None and start <= previous_end:
+            raise ValueError(f"split {name!r} starts on {first}, before the previous split ends")
+        previous_end = end
+        begin = frame.index.searchsorted(start)
+        stop = frame.index.searchsorted(end, side="right")
+        if stop <= begin:
+            raise ValueError(f"split {name!r} ({first} .. {last}) holds no rows")
+        extra = context if position > 0 else 0
+        if begin < extra:
+            raise ValueError(f"split {name!r} needs {extra} rows of context but only {begin} precede it")
+        splits[name] = frame.iloc[begin - extra : stop]
+    return splits
+
+
+@dataclass(frozen=True)
+class Standardizer:
+    """Per-column standardisation ``(x - mean) / std`` with statistics from one frame.
+
+    Fit it on the training split only, then transform every split with the same
+    statistics, so that nothing about the validation or test period leaks into training.
+    """
+
+    mean: pd.Series
+    std: pd.Series
+
+    @classmethod
+    def fit(cls, frame: pd.DataFrame) -> Standardizer:
+        """Learn each column's mean and (population) standard deviation."""
+        std = frame.std(ddof=0)
+        constant = list(std.index[std == 0])
+        if constant:
+            raise ValueError(f"cannot standardise constant columns: {constant}")
+        return cls(mean=frame.mean(), std=std)
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Standardise the fitted columns of ``frame`` (other columns are an error)."""
+        unknown = sorted(set(frame.columns) - set(self.mean.index))
+        if unknown:
+            raise KeyError(f"columns not seen by fit: {unknown}")
+        return (frame - self.mean[frame.columns]) / self.std[frame.columns]
+
+    def inverse(self, values: Any, column: str) -> np.ndarray:
+        """Map standardised ``values`` of ``column`` back to the original units."""
+        return np.asarray(values, dtype=float) * self.std[column] + self.mean[column]
+
+
+def window_dataset(
+    inputs: Any,
+    target: Any,
+    *,
+    seq_length: int,
+    horizon: int = 1,
+    seq2seq: bool = False,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int | None = None,
+) -> tf.data.Dataset:
+    """Pair every window of ``seq_length`` input steps with the ``horizon`` values that follow.
+
+    ``inputs`` has shape ``(n,)`` or ``(n, features)``; ``target`` has shape ``(n,)``.
+    Window ``i`` is ``inputs[i : i + seq_length]`` and its target is
+
+    - ``target[i + seq_length : i + seq_length + horizon]``, shape ``(horizon,)``; or, with
+      ``seq2seq=True``,
+    - for every step ``j`` of the window, the ``horizon`` values after that step,
+      ``target[i + j + 1 : i + j + 1 + horizon]``: shape ``(seq_length, horizon)``.
+
+    There are ``n - seq_length - horizon + 1`` windows, batched as float32 tensors
+    ``(batch, seq_length, features)``.
+    """
+    x = np.asarray(inputs, dtype="float32")
+    y = np.asarray(target, dtype="float32")
+    if x.ndim == 1:
+        x = x[:, np.newaxis]
+    if x.ndim != 2 or y.ndim != 1 or len(x) != len(y):
+        raise ValueError(f"inputs must be (n,) or (n, features) and target (n,); got {x.shape} and {y.shape}")
+    if seq_length < 1 or horizon < 1:
+        raise ValueError(f"seq_length and horizon must be >= 1, got {seq_length} and {horizon}")
+    n_windows = len(x) - seq_length - horizon + 1
+    if n_windows < 1:
+        raise ValueError(f"{len(x)} steps are too few for windows of {seq_length} steps and {horizon} ahead")
+    ahead = np.lib.stride_tricks.sliding_window_view(y, horizon)  # ahead[k] = y[k : k + horizon]
+    if seq2seq:
+        targets = np.lib.stride_tricks.sliding_window_view(ahead[1:], seq_length, axis=0)
+        targets = targets.transpose(0, 2, 1)[:n_windows]  # (window, step, horizon)
+    else:
+        targets = ahead[seq_length : seq_length + n_windows]
+    return keras.utils.timeseries_dataset_from_array(
+        x[: n_windows + seq_length - 1],
+        np.ascontiguousarray(targets),
+        sequence_length=seq_length,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+    )
+
+
+def repeat_last_season(windows: Any, horizon: int, season: int = 7) -> np.ndarray:
+    """Seasonal-naive multi-step forecast: step ``k`` repeats the value one season before it.
+
+    ``windows`` has shape ``(batch, steps)`` or ``(batch, steps, 1)``; returns
+    ``(batch, horizon)``. With ``season=7`` a 14-day forecast is last week, twice.
+    """
+    values = np.asarray(windows, dtype=float)
+    if values.ndim == 3 and values.shape[-1] == 1:
+        values = values[..., 0]
+    if values.ndim != 2 or values.shape[1] < season:
+        raise ValueError(f"windows must be (batch, steps >= {season}), got {np.shape(windows)}")
+    last_season = values[:, -season:]
+    return np.concatenate([last_season] * (-(-horizon // season)), axis=1)[:, :horizon]
+
+
+def autoregressive_forecast(model: keras.Model, windows: Any, horizon: int) -> np.ndarray:
+    """Forecast ``horizon`` steps with a one-step model, feeding each prediction back in.
+
+    ``windows`` has shape ``(batch, steps, 1)`` (univariate: the future of any other input
+    would be unknown); ``model`` maps such windows to ``(batch, 1)``. Each new prediction
+    is appended to the window and the oldest step dropped. Returns ``(batch, horizon)``.
+    """
+    x = np.asarray(windows, dtype="float32")
+    if x.ndim != 3 or x.shape[-1] != 1:
+        raise ValueError(f"windows must be univariate, shape (batch, steps, 1); got {x.shape}")
+    predictions = []
+    for _ in range(horizon):
+        step = keras.ops.convert_to_numpy(model(x, training=False)).reshape(len(x), 1, 1)
+        predictions.append(step[:, 0, 0])
+        x = np.concatenate([x[:, 1:], step], axis=1)
+    return np.stack(predictions, axis=1)
+
+
+def forecast_mae(model: keras.Model, dataset: tf.data.Dataset, *, scale: float = 1.0) -> float:
+    """Mean absolute error of ``model`` over ``dataset``, multiplied by ``scale``.
+
+    Standardisation is affine, so ``scale=standardizer.std[column]`` gives the error in
+    the original units. For sequence-to-sequence outputs ``(batch, steps, horizon)`` only
+    the last step counts: it is the forecast made with the whole window. Predictions are
+    made batch by batch, so a shuffled dataset stays aligned with its targets.
+    """
+    truths, predictions = [], []
+    for x, y in dataset:
+        truths.append(np.asarray(y))
+        predictions.append(keras.ops.convert_to_numpy(model(x, training=False)))
+    y_true, y_pred = np.concatenate(truths), np.concatenate(predictions)
+    if y_pred.ndim == 3:
+        y_true, y_pred = y_true[:, -1], y_pred[:, -1]
+    y_pred = y_pred.reshape(y_true.shape)
+    return float(mean_absolute_error(y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)) * scale)
+
+
+def fit_timed(
+    model: keras.Model,
+    train: tf.data.Dataset,
+    valid: tf.data.Dataset,
+    *,
+    epochs: int,
+    patience: int = 10,
+    monitor: str = "val_loss",
+) -> tuple[keras.callbacks.History, float]:
+    """Fit ``model`` with early stopping (best weights restored); return its history and seconds.
+
+    The model must already be compiled. Training stops when ``monitor`` has not improved
+    for ``patience`` epochs.
+    """
+    stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
+    start = time.perf_counter()
+    history = model.fit(train, validation_data=valid, epochs=epochs, callbacks=[stop], shuffle=False, verbose=0)
+    return history, time.perf_counter() - start
+
+
+@dataclass
+class ResultsTable:
+    """One row per model: its size, validation MAE and training time, next to the baseline.
+
+    Each row carries the seasonal-naive MAE on the same targets, so that one-day and
+    14-day forecasts are each compared with the baseline of their own task.
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        name: str,
+        *,
+        mae: float,
+        baseline_mae: float,
+        inputs: str,
+        horizon: int = 1,
+        params: int = 0,
+        seconds: float = 0.0,
+    ) -> None:
+        """Record one model (re-adding a name replaces its row).
+
+        ``inputs`` describes what the model reads (e.g. ``"철도"``; ``"-"`` for a baseline).
+        """
+        if baseline_mae <= 0:
+            raise ValueError(f"baseline_mae must be positive, got {baseline_mae}")
+        self.rows = [row for row in self.rows if row["모델"] != name]
+        self.rows.append(
+            {
+                "모델": name,
+                "입력": inputs,
+                "예측 범위(일)": horizon,
+                "파라미터 수": int(params),
+                "검증 MAE(명)": float(mae),
+                "계절 나이브 MAE(명)": float(baseline_mae),
+                "개선율(%)": 100.0 * (1.0 - mae / baseline_mae),
+                "훈련 시간(초)": float(seconds),
+            }
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame, sorted by horizon, then by validation MAE."""
+        table = pd.DataFrame(self.rows)
+        if table.empty:
+            return table
+        return table.sort_values(["예측 범위(일)", "검증 MAE(명)"], kind="stable").reset_index(drop=True)
+
+    def best(self, horizon: int = 1) -> pd.Series:
+        """The row with the lowest validation MAE among models of ``horizon`` days."""
+        table = self.frame()
+        candidates = table[table["예측 범위(일)"] == horizon]
+        if candidates.empty:
+            raise KeyError(f"no model with a {horizon}-day horizon was added")
+        return candidates.iloc[0]
