@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import random
 import sys
@@ -125,6 +126,23 @@ def _visible_gpus() -> bool:
     return bool(tf.config.list_physical_devices("GPU"))
 
 
+class _RetracingFilter(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning.
+
+    Notebooks call ``predict`` on many small models and inputs of several shapes; each call may
+    trace a new graph, which is expected here, and the long warning would only confuse learners.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "tf.function retracing" not in record.getMessage()
+
+
+def _hide_retracing_warnings() -> None:
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _RetracingFilter) for f in logger.filters):
+        logger.addFilter(_RetracingFilter())
+
+
 def setup(seed: int = 42, *, deterministic: bool | None = None, korean_plots: bool = True) -> RunInfo:
     """One call for a notebook's setup cell: profile, seeds and the Korean plot style.
 
@@ -134,6 +152,7 @@ def setup(seed: int = 42, *, deterministic: bool | None = None, korean_plots: bo
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO/WARNING/ERROR lines (e.g. on fit) are noise for learners
     name = profile()
     enabled = set_seed(seed, deterministic=deterministic)
+    _hide_retracing_warnings()
     if korean_plots:
         from course_utils import plots
 
@@ -141,6 +160,13 @@ def setup(seed: int = 42, *, deterministic: bool | None = None, korean_plots: bo
     info = RunInfo(profile=name, seed=seed, deterministic=enabled)
     print(info)
     return info
+
+
+def format_metric(value: float) -> str:
+    """Four decimals for ordinary metrics; scientific notation for tiny ones (e.g. a gradient error of 1e-8)."""
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.3e}"
+    return f"{value:.4f}"
 
 
 def report_metric(name: str, value: float, *, notebook: str | None = None) -> None:
@@ -151,7 +177,7 @@ def report_metric(name: str, value: float, *, notebook: str | None = None) -> No
     """
     value = float(value)
     label = f"{notebook}: " if notebook else ""
-    print(f"[headline] {label}{name} = {value:.4f}")
+    print(f"[headline] {label}{name} = {format_metric(value)}")
     target = os.environ.get(METRICS_ENV)
     if target:
         path = Path(target)

@@ -82,3 +82,23 @@ def test_report_metric_without_file_only_prints(monkeypatch, tmp_path: Path, cap
     config.report_metric("mae", 12.5)
     assert "mae = 12.5000" in capsys.readouterr().out
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0.875, "0.8750"), (0.0, "0.0000"), (27.54, "27.5400"),
+                                              (9.6e-09, "9.600e-09"), (-2.5e-4, "-2.500e-04")])
+def test_format_metric_keeps_tiny_values_visible(value: float, shown: str) -> None:
+    assert config.format_metric(value) == shown
+
+
+def test_setup_hides_only_the_retracing_warning(caplog) -> None:
+    import logging
+
+    config.setup(seed=1)
+    config.setup(seed=1)  # a second call must not stack filters
+    logger = logging.getLogger("tensorflow")
+    assert sum(type(f).__name__ == "_RetracingFilter" for f in logger.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 5 calls to <function f> triggered tf.function retracing. Tracing is expensive")
+        logger.warning("something else")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["something else"]

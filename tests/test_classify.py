@@ -1,0 +1,191 @@
+"""Tests for course_utils.classify: tokens → padded ids, the text classifier, confident mistakes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils import config
+
+config.set_seed(0)
+
+import keras  # noqa: E402
+
+from course_utils import classify, text  # noqa: E402
+
+CORPUS = [
+    ["북한", "미사일", "발사"],
+    ["축구", "대표팀", "승리"],
+    ["북한", "핵", "협상"],
+    ["금리", "인상", "북한"],
+    ["축구", "승리"],
+]
+
+
+def test_join_tokens_puts_single_spaces_between_tokens() -> None:
+    assert classify.join_tokens([["▁대선", "후보"], ["美", "·", "中"], []]) == ["▁대선 후보", "美 · 中", ""]
+
+
+def test_join_tokens_keeps_a_token_with_inner_spaces_as_one_token() -> None:
+    joined = classify.join_tokens([["베이브 루스", "홈런"], ["뉴욕\t 양키스"]])
+    assert joined == ["베이브_루스 홈런", "뉴욕_양키스"]
+    vectorizer = classify.fit_vectorizer([["베이브 루스", "홈런"]], maxlen=3)
+    assert classify.vectorize(vectorizer, [["홈런", "베이브 루스"]]).tolist() == [[2, 3, 0]]  # two tokens, not three
+
+
+@pytest.mark.parametrize("bad", ["", " ", "\u3000"])
+def test_join_tokens_rejects_empty_tokens(bad: str) -> None:
+    with pytest.raises(ValueError, match="빈 토큰"):
+        classify.join_tokens([["좋은", bad]])
+
+
+def test_unknown_share_counts_unk_among_real_positions() -> None:
+    assert classify.unknown_share([[2, 1, 0, 0], [1, 3, 4, 0]]) == pytest.approx(2 / 5)
+    assert classify.unknown_share([[0, 0]]) == 0.0
+
+
+def test_sequence_length_covers_the_requested_share() -> None:
+    lists = [["a"] * n for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 20)]
+    assert classify.sequence_length(lists, coverage=1.0) == 20
+    assert classify.sequence_length(lists, coverage=0.9) == 9
+    assert classify.sequence_length(lists, coverage=0.55) == 6
+    assert classify.sequence_length([[], []], coverage=1.0) == 1  # never a zero-length input
+    with pytest.raises(ValueError):
+        classify.sequence_length(lists, coverage=0)
+    with pytest.raises(ValueError):
+        classify.sequence_length([], coverage=0.5)
+
+
+def test_vectorizer_gives_the_same_integers_as_vocabulary_and_pad_sequences() -> None:
+    vectorizer = classify.fit_vectorizer(CORPUS, maxlen=4)
+    vocab = text.Vocabulary.from_corpus(CORPUS)
+    assert vectorizer.get_vocabulary() == list(vocab.tokens)
+    new = [["북한", "축구", "없는말"], ["금리", "인상", "북한", "발사", "승리"]]
+    expected = keras.utils.pad_sequences([vocab.encode(t) for t in new], maxlen=4, padding="post",
+                                         truncating="post")
+    got = classify.vectorize(vectorizer, new)
+    assert got.dtype == np.int64 and got.shape == (2, 4)
+    np.testing.assert_array_equal(got, expected)
+    assert got[0].tolist() == [vocab.index("북한"), vocab.index("축구"), 1, 0]  # 1 = [UNK], 0 = padding
+
+
+def test_vectorizer_keeps_hangul_hanja_and_sentencepiece_pieces_unchanged() -> None:
+    tokens = [["▁美", "대선", "…", "A", "a"]]
+    vectorizer = classify.fit_vectorizer(tokens, maxlen=5)
+    assert sorted(vectorizer.get_vocabulary()[2:]) == sorted(tokens[0])  # no lower-casing, no stripping
+
+
+def test_max_tokens_counts_padding_and_unknown() -> None:
+    vectorizer = classify.fit_vectorizer(CORPUS, maxlen=3, max_tokens=4)
+    assert vectorizer.get_vocabulary() == ["", "[UNK]", "북한", "축구"]
+    assert classify.vectorize(vectorizer, [["승리", "북한"]]).tolist() == [[1, 2, 0]]
+
+
+LABELS = ["정치", "경제", "스포츠"]
+TOPIC_OF_TOKEN = {"북한": 0, "금리": 1, "축구": 2}
+
+
+def keyword_classifier(preprocess=None) -> classify.TextClassifier:
+    """A classifier whose embedding gives each keyword a large logit for its topic.
+
+    Embedding(mask_zero) → mean over the real tokens → softmax, so the prediction is the topic
+    of the keywords in the text and padding has no influence.
+    """
+    tokenizer = text.make_tokenizer("whitespace")
+    vectorizer = classify.fit_vectorizer(CORPUS, maxlen=6)
+    vocabulary = vectorizer.get_vocabulary()
+    weights = np.zeros((len(vocabulary), len(LABELS)), dtype="float32")
+    for token, topic in TOPIC_OF_TOKEN.items():
+        weights[vocabulary.index(token), topic] = 12.0
+    model = keras.Sequential([
+        keras.Input(shape=(None,), dtype="int64"),
+        keras.layers.Embedding(len(vocabulary), len(LABELS), mask_zero=True,
+                               embeddings_initializer=keras.initializers.Constant(weights)),
+        keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Activation("softmax"),
+    ])
+    extra = {} if preprocess is None else {"preprocess": preprocess}
+    return classify.TextClassifier(tokenizer, vectorizer, model, LABELS, **extra)
+
+
+def test_text_classifier_predicts_from_raw_text() -> None:
+    classifier = keyword_classifier()
+    texts = ["축구 대표팀 승리", "북한 미사일 발사", "금리 인상"]
+    proba = classifier.predict_proba(texts)
+    assert proba.shape == (3, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    frame = classifier.predict(texts)
+    assert list(frame.columns) == ["텍스트", "예측", "확률", "2순위", "2순위 확률"]
+    assert frame["텍스트"].tolist() == texts
+    assert frame["예측"].tolist() == ["스포츠", "정치", "경제"]
+    assert (frame["확률"] > 0.9).all() and (frame["확률"] >= frame["2순위 확률"]).all()
+
+
+def test_padding_and_unknown_words_do_not_change_the_keyword_prediction() -> None:
+    classifier = keyword_classifier()
+    alone, padded = classifier.predict_proba(["축구", "축구 처음보는말"])
+    assert alone.argmax() == padded.argmax() == 2
+    assert padded.max() < alone.max()  # the unknown word dilutes the mean, padding does not
+
+
+def test_preprocess_is_applied_before_tokenizing() -> None:
+    raw = keyword_classifier()
+    converted = keyword_classifier(preprocess=lambda t: text.to_hangul(t, text.NEWS_HANJA_ABBREVIATIONS))
+    headline = ["北 핵실험"]
+    assert converted.encode(headline).tolist()[0][0] == converted.vectorizer.get_vocabulary().index("북한")
+    assert converted.predict(headline)["예측"].item() == "정치"
+    np.testing.assert_allclose(raw.predict_proba(headline), 1 / 3, rtol=1e-6)  # "北" is unknown to it
+
+
+def test_predict_proba_wants_a_list_of_texts() -> None:
+    with pytest.raises(TypeError, match="목록"):
+        keyword_classifier().predict_proba("축구 승리")
+
+
+def test_confident_mistakes_orders_errors_by_predicted_probability() -> None:
+    y_true = np.array([0, 1, 2, 0, 1, 2])
+    proba = np.array([
+        [0.9, 0.05, 0.05],  # right
+        [0.6, 0.3, 0.1],    # wrong, 0.6
+        [0.05, 0.9, 0.05],  # wrong, 0.9
+        [0.2, 0.7, 0.1],    # wrong, 0.7
+        [0.1, 0.8, 0.1],    # right
+        [0.1, 0.1, 0.8],    # right
+    ])
+    assert classify.confident_mistakes(y_true, proba, k=10).tolist() == [2, 3, 1]
+    assert classify.confident_mistakes(y_true, proba, k=2).tolist() == [2, 3]
+    assert classify.confident_mistakes(y_true[[0, 4]], proba[[0, 4]]).tolist() == []
+    with pytest.raises(ValueError, match="모양"):
+        classify.confident_mistakes(y_true, proba[:, 0])
+
+
+def test_mistakes_frame_names_labels_and_probabilities() -> None:
+    texts = ["가", "나", "다"]
+    proba = np.array([[0.2, 0.8], [0.9, 0.1], [0.3, 0.7]])
+    frame = classify.mistakes_frame(texts, [0, 0, 1], proba, ["정치", "경제"], k=5)
+    assert frame.index.tolist() == [0]
+    row = frame.iloc[0]
+    assert (row["텍스트"], row["정답"], row["예측"]) == ("가", "정치", "경제")
+    assert row["예측 확률"] == pytest.approx(0.8) and row["정답 확률"] == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="길이"):
+        classify.mistakes_frame(texts[:2], [0, 0, 1], proba, ["정치", "경제"])
+
+
+def test_exercise_06_answers_match_sklearn_keras_and_the_data(with_mirror) -> None:
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from course_utils import check, data
+    from course_utils.exercises import nb06
+
+    y_true, y_pred = np.array([0] * 90 + [1] * 10), np.zeros(100, dtype=int)
+    scores = (accuracy_score(y_true, y_pred), f1_score(y_true, y_pred, average="macro", zero_division=0))
+    assert check.grade("06_1", scores)
+
+    layer = keras.layers.Bidirectional(keras.layers.GRU(nb06.GRU_UNITS))
+    layer.build((None, None, nb06.GRU_INPUT))
+    assert check.grade("06_2", layer.count_params())
+
+    ynat = data.load_ynat()
+    weights = compute_class_weight("balanced", classes=np.arange(7), y=ynat.train["label"])
+    assert check.grade("06_3", (ynat.label_names[int(weights.argmax())], float(weights.max())))
