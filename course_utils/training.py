@@ -146,18 +146,22 @@ def summarize(
 
     ``train_size`` is the number of examples given to ``fit`` (validation split included),
     which the time per epoch depends on. The validation accuracy is the one of the epoch whose weights the model kept (see
-    :func:`kept_epoch`), so it describes the same weights as ``test_accuracy``.
+    :func:`kept_epoch`), so it describes the same weights as ``test_accuracy``. A model fitted without validation
+    data (a final refit on every training example) keeps its last epoch and gets ``nan`` as validation accuracy.
     """
     logs = _logs(history)
-    epoch = kept_epoch(logs, monitor=monitor, restored_best=restored_best)
+    if "val_accuracy" in logs:
+        val_accuracy = float(logs["val_accuracy"][kept_epoch(logs, monitor=monitor, restored_best=restored_best)])
+    else:
+        val_accuracy = float("nan")
     return RunResult(
         model=name,
         params=int(model.count_params()),
         train_size=int(train_size),
         maxlen=int(maxlen),
-        epochs=len(logs[monitor]),
+        epochs=len(logs["loss"]),
         seconds_per_epoch=timer.seconds_per_epoch,
-        val_accuracy=float(logs["val_accuracy"][epoch]),
+        val_accuracy=val_accuracy,
         test_accuracy=float(test_accuracy),
     )
 

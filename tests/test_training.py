@@ -136,6 +136,15 @@ def test_summarize_reports_the_kept_epoch_and_results_frame_has_korean_headers()
     assert frame["테스트 정확도"].tolist() == [0.8, 0.7]
 
 
+def test_summarize_a_fit_without_validation_keeps_the_last_epoch_and_has_no_val_accuracy() -> None:
+    timer = training.EpochTimer()
+    timer.seconds = [5.0, 2.0, 4.0]
+    refit = training.summarize("refit", tiny_model(), {"loss": [0.6, 0.4, 0.3], "accuracy": [0.7, 0.8, 0.9]}, timer,
+                               train_size=125, maxlen=20, test_accuracy=0.85)
+    assert (refit.epochs, refit.seconds_per_epoch, refit.test_accuracy) == (3, 3.0, 0.85)
+    assert np.isnan(refit.val_accuracy)
+
+
 # --- IMDB decoding ------------------------------------------------------------------
 
 
