@@ -413,12 +413,16 @@ class Scores:
     chrf: float
 
 
+def _check_pairing(hypotheses: Sequence[str], references: Sequence[str]) -> None:
+    if len(hypotheses) != len(references):
+        raise ValueError(f"번역 {len(hypotheses)}개와 정답 {len(references)}개의 수가 달라요.")
+
+
 def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> Scores:
     """Corpus BLEU and chrF of ``hypotheses`` against one reference each (sacrebleu defaults)."""
     import sacrebleu
 
-    if len(hypotheses) != len(references):
-        raise ValueError(f"번역 {len(hypotheses)}개와 정답 {len(references)}개의 수가 달라요.")
+    _check_pairing(hypotheses, references)
     hypotheses, references = list(hypotheses), [list(references)]
     return Scores(
         bleu=float(sacrebleu.corpus_bleu(hypotheses, references).score),
@@ -430,6 +434,5 @@ def sentence_chrf(hypotheses: Sequence[str], references: Sequence[str]) -> np.nd
     """chrF of every hypothesis against its reference (sacrebleu's ``sentence_chrf``), e.g. to pick examples."""
     import sacrebleu
 
-    if len(hypotheses) != len(references):
-        raise ValueError(f"번역 {len(hypotheses)}개와 정답 {len(references)}개의 수가 달라요.")
+    _check_pairing(hypotheses, references)
     return np.array([sacrebleu.sentence_chrf(h, [r]).score for h, r in zip(hypotheses, references)])

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from course_utils.text import PAD_TOKEN, Vocabulary
+from course_utils.text import OOV_TOKEN, PAD_TOKEN, Vocabulary
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
@@ -327,6 +327,11 @@ class TrainReport:
         return self.words / self.seconds
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in ("sgns", "cbow"):
+        raise ValueError(f"kind는 'sgns' 또는 'cbow'여야 합니다 (받은 값: {kind!r}).")
+
+
 def epoch_examples(
     kind: str, corpus: Corpus, keep_prob: np.ndarray, window: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -334,13 +339,10 @@ def epoch_examples(
 
     ``kind`` is ``"sgns"`` (returns centers, contexts) or ``"cbow"`` (returns contexts, targets).
     """
+    _check_kind(kind)
     sampled = subsample(corpus, keep_prob, rng)
-    if kind == "sgns":
-        inputs, targets = skipgram_pairs(sampled, window, rng)
-    elif kind == "cbow":
-        inputs, targets = cbow_examples(sampled, window, rng)
-    else:
-        raise ValueError(f"kind는 'sgns' 또는 'cbow'여야 합니다 (받은 값: {kind!r}).")
+    examples = skipgram_pairs if kind == "sgns" else cbow_examples
+    inputs, targets = examples(sampled, window, rng)
     order = rng.permutation(len(targets))
     return inputs[order], targets[order]
 
@@ -379,14 +381,14 @@ def train_keras(
     tf.data, both seeded by ``settings.seed``), then runs one ``fit`` epoch with Adam and
     binary cross-entropy. The report's time covers the example generation too.
     """
+    _check_kind(kind)
     rng = np.random.default_rng(settings.seed)
     keep_prob = keep_probabilities(vocab.counts, settings.sample)
     table = negative_table(vocab.counts)
-    builder = {"sgns": lambda: build_sgns(len(vocab), settings.dim, settings.negatives),
-               "cbow": lambda: build_cbow(len(vocab), settings.dim, settings.window, settings.negatives)}
-    if kind not in builder:
-        raise ValueError(f"kind는 'sgns' 또는 'cbow'여야 합니다 (받은 값: {kind!r}).")
-    model = builder[kind]()
+    if kind == "sgns":
+        model = build_sgns(len(vocab), settings.dim, settings.negatives)
+    else:
+        model = build_cbow(len(vocab), settings.dim, settings.window, settings.negatives)
     model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate), loss="binary_crossentropy")
     losses, examples = [], 0
     began = time.perf_counter()
@@ -439,7 +441,7 @@ def to_keyed_vectors(tokens: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
     matrix = np.asarray(matrix, dtype=np.float32)
     if len(tokens) != len(matrix):
         raise ValueError(f"토큰 {len(tokens)}개와 벡터 {len(matrix)}개의 수가 다릅니다.")
-    keep = [i for i, token in enumerate(tokens) if token not in (PAD_TOKEN, "[UNK]")]
+    keep = [i for i, token in enumerate(tokens) if token not in (PAD_TOKEN, OOV_TOKEN)]
     vectors = KeyedVectors(matrix.shape[1])
     vectors.add_vectors([tokens[i] for i in keep], matrix[keep])
     return vectors
