@@ -1,4 +1,4 @@
-"""Self-checks for ``notebooks/08_seq2seq_attention.ipynb``."""
+"""Self-checks for ``notebooks/09_seq2seq_attention.ipynb``."""
 
 from __future__ import annotations
 
@@ -9,25 +9,25 @@ import numpy as np
 from course_utils.check import close, exercise
 
 TEACHER_FORCING_TARGET = ("tom", "is", "here", ".", "<eos>")
-"""Exercise 08_1: the decoder targets for "Tom is here." under teacher forcing."""
+"""Exercise 09_1: the decoder targets for "Tom is here." under teacher forcing."""
 
 TOY_STATE = (1.0, 0.0)
 TOY_ENCODER_STATES = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
-"""Exercise 08_2: one decoder state s_t and three encoder states h_1, h_2, h_3."""
+"""Exercise 09_2: one decoder state s_t and three encoder states h_1, h_2, h_3."""
 
 UNITS = 128
-"""Exercise 08_3: the units of the smaller translators the exercise asks about (the notebook uses 256)."""
+"""Exercise 09_3: the units of the smaller translators the exercise asks about (the notebook uses 256)."""
 
 
 def toy_context() -> np.ndarray:
-    """The context vector a_t of exercise 08_2: softmax of the dot scores, then the weighted sum."""
+    """The context vector a_t of exercise 09_2: softmax of the dot scores, then the weighted sum."""
     h = np.array(TOY_ENCODER_STATES)
     scores = h @ np.array(TOY_STATE)
     weights = np.exp(scores) / np.exp(scores).sum()
     return weights @ h
 
 
-@exercise("08_1", hint="디코더 입력을 한 칸 왼쪽으로 민 것이 타깃입니다. <sos> 는 입력에만, <eos> 는 타깃에만 있어요.",
+@exercise("09_1", hint="디코더 입력을 한 칸 왼쪽으로 민 것이 타깃입니다. <sos> 는 입력에만, <eos> 는 타깃에만 있어요.",
           expects=(list, tuple))
 def teacher_forcing_target(answer: list[str] | tuple[str, ...]) -> bool | tuple[bool, str]:
     """The targets of the decoder inputs ``<sos> tom is here .``: the same tokens shifted by one, then ``<eos>``."""
@@ -39,7 +39,7 @@ def teacher_forcing_target(answer: list[str] | tuple[str, ...]) -> bool | tuple[
     return tokens == TEACHER_FORCING_TARGET
 
 
-@exercise("08_2", hint="점수 e_i = s_tᵀh_i 를 구하고, 소프트맥스로 가중치를 만든 뒤, h_i 를 그 가중치로 더하세요.",
+@exercise("09_2", hint="점수 e_i = s_tᵀh_i 를 구하고, 소프트맥스로 가중치를 만든 뒤, h_i 를 그 가중치로 더하세요.",
           expects=(list, tuple, np.ndarray))
 def toy_attention_context(answer: Any) -> bool | tuple[bool, str]:
     """The context vector of the toy example, to three decimals."""
@@ -55,7 +55,7 @@ def toy_attention_context(answer: Any) -> bool | tuple[bool, str]:
     return close(values, toy_context(), atol=1e-3)
 
 
-@exercise("08_3", hint="keras.layers.Attention 의 내적 점수에는 학습할 가중치가 없어요. 달라지는 것은 W_c 의 입력 크기뿐입니다.",
+@exercise("09_3", hint="keras.layers.Attention 의 내적 점수에는 학습할 가중치가 없어요. 달라지는 것은 W_c 의 입력 크기뿐입니다.",
           expects=int)
 def attention_extra_params(answer: int) -> bool | tuple[bool, str]:
     """Parameters added by attention: W_c takes [a_t; s_t] (2·units) instead of s_t (units)."""
@@ -67,12 +67,12 @@ def attention_extra_params(answer: int) -> bool | tuple[bool, str]:
 
 
 SOLUTIONS: dict[str, Any] = {
-    "08_1": list(TEACHER_FORCING_TARGET),
-    "08_2": toy_context().tolist(),
-    "08_3": UNITS * UNITS,
+    "09_1": list(TEACHER_FORCING_TARGET),
+    "09_2": toy_context().tolist(),
+    "09_3": UNITS * UNITS,
 }
 WRONG_ANSWERS: dict[str, Any] = {
-    "08_1": ["<sos>", "tom", "is", "here", "."],
-    "08_2": [2.0, 1.0],
-    "08_3": 2 * UNITS * UNITS + UNITS,
+    "09_1": ["<sos>", "tom", "is", "here", "."],
+    "09_2": [2.0, 1.0],
+    "09_3": 2 * UNITS * UNITS + UNITS,
 }
