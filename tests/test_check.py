@@ -46,20 +46,49 @@ def test_wrong_answer_prints_hint_without_raising(registry: None, capsys: pytest
     assert check.grade("99_1", [1, 2, 3]) is False
 
 
-def test_checker_raising_on_wrong_answer_counts_as_wrong(registry: None, capsys: pytest.CaptureFixture[str]) -> None:
-    check.exercise_99_1([1])  # the checker raises IndexError
-    assert printed(capsys).startswith("❌ 연습문제 99-1: 아직 정답이 아니에요. 힌트: 세 번째")
-    assert check.grade("99_1", []) is False
+def test_checker_errors_propagate_and_only_answer_errors_become_hints(
+    registry: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(IndexError):  # a checker bug is never disguised as a wrong answer
+        check.exercise_99_1([1])
+    with pytest.raises(IndexError):
+        check.grade("99_1", [])
+
+    @check.exercise("99_3", hint="정수예요.")
+    def needs_int(answer: Any) -> bool:
+        return check.as_int(answer) == 3
+
+    @check.exercise("99_4", hint="")
+    def broken(answer: Any) -> bool:
+        import course_utils_missing_dependency  # noqa: F401
+
+        return True
+
+    check.exercise_99_3("3")
+    assert printed(capsys) == "❌ 연습문제 99-3: 아직 정답이 아니에요. 힌트: 답를 문자열이 아니라 숫자로 적어 주세요 (받은 값: '3')."
+    with pytest.raises(ModuleNotFoundError):
+        check.exercise_99_4(1)
 
 
-def test_wrong_type_raises_type_error_naming_expected_type(registry: None, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(TypeError, match=r"연습문제 99-1: 답은 list 형식이어야 해요 \(받은 형식: str\)"):
-        check.exercise_99_1("10, 20, 30")
-    with pytest.raises(TypeError, match="int 또는 float"):
-        check.grade("99_2", "7")
-    with pytest.raises(TypeError, match="numpy.ndarray"):
-        check.grade("99_1", np.array([10, 20, 30]))
-    assert printed(capsys) == ""
+def test_wrong_type_prints_hint_naming_expected_type(registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+    check.exercise_99_1("10, 20, 30")
+    assert printed(capsys) == "❌ 연습문제 99-1: 아직 정답이 아니에요. 힌트: 답은 list 형식이어야 해요 (받은 형식: str)."
+    assert check.grade("99_2", "7") is False
+    assert check.grade("99_1", np.array([10, 20, 30])) is False
+    assert "numpy.ndarray" in check._evaluate(check._lookup("99_1"), np.array([1]))[1]
+
+
+def test_strict_mode_raises_for_rejected_and_unanswered_solutions(
+    registry: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    check.exercise_99_1([10, 20, 30], strict=True)
+    assert printed(capsys).startswith("✅")
+    with pytest.raises(AssertionError, match="연습문제 99-1의 풀이가 채점을 통과하지 못했어요: 세 번째"):
+        check.exercise_99_1([10, 20, 31], strict=True)
+    with pytest.raises(AssertionError, match="99-2"):
+        check.exercise_99_2(..., strict=True)
+    check.exercise_99_2(...)  # without strict an unanswered exercise only prints
+    assert printed(capsys).count("❌") == 3
 
 
 @pytest.mark.parametrize("placeholder", [None, ...])
@@ -112,6 +141,91 @@ def test_registration_rejects_bad_ids_and_a_second_checker(registry: None) -> No
             return True
 
 
+@pytest.mark.parametrize("form", [96, np.int64(96), np.int32(96), 96.0, np.float32(96.0), np.array(96)])
+def test_as_int_accepts_every_numeric_form(form: Any) -> None:
+    assert check.as_int(form) == 96 and type(check.as_int(form)) is int
+
+
+def test_as_int_accepts_a_tensorflow_scalar() -> None:
+    tf = pytest.importorskip("tensorflow")
+    assert check.as_int(tf.constant(96)) == 96
+    assert check.as_int(tf.reduce_sum(tf.ones(4))) == 4
+
+
+@pytest.mark.parametrize("bad", [96.5, np.float32(95.9), "96", b"96", True, [96], np.array([96]), float("nan"), None])
+def test_as_int_rejects_truncation_strings_bools_and_sequences(bad: Any) -> None:
+    with pytest.raises(check.AnswerError):
+        check.as_int(bad)
+
+
+def test_as_float_and_as_array_normalise_and_check_shape() -> None:
+    assert check.as_float(np.float32(0.5)) == 0.5 and check.as_float(1) == 1.0
+    for bad in ("0.5", float("inf"), [0.5]):
+        with pytest.raises(check.AnswerError):
+            check.as_float(bad)
+    assert check.as_array([[1, 2, 3]], shape=(1, 3)).dtype == float
+    with pytest.raises(check.AnswerError, match=r"\(3, 1\)"):
+        check.as_array(np.ones((1, 3)), shape=(3, 1))  # a transposed answer
+    for bad in ([[1], [1, 2]], ["a", "b"], [True, False]):
+        with pytest.raises(check.AnswerError):
+            check.as_array(bad)
+
+
+def test_as_strings_and_as_function() -> None:
+    assert check.as_strings(("a", "b")) == ["a", "b"] and check.as_strings(np.array(["a"])) == ["a"]
+    for bad in ("ab", ["a", 1], 3):
+        with pytest.raises(check.AnswerError):
+            check.as_strings(bad)
+    assert check.as_function(len) is len
+    with pytest.raises(check.AnswerError, match="함수 자체"):
+        check.as_function(3)
+
+
+def reference_cumsum(values: list[float]) -> np.ndarray:
+    return np.cumsum(values)
+
+
+def test_compare_function_reports_the_first_failing_case_in_korean() -> None:
+    cases = [([1.0, 2.0],), ([0.5, 0.5, 0.5],), ([],)]
+    assert check.compare_function(lambda v: np.cumsum(v), reference_cumsum, cases) == (
+        True, "숨겨 둔 검사 3개를 모두 통과했어요."
+    )
+    passed, message = check.compare_function(lambda v: np.cumsum(v[:-1]) if len(v) > 2 else np.cumsum(v),
+                                             reference_cumsum, cases)
+    assert not passed and message.startswith("2번째 검사에서 결과가 달라요. 입력: ([0.5, 0.5, 0.5],)")
+    assert "기대한 값: array([0.5, 1. , 1.5])" in message or "기대한 값: [0.5 1.  1.5]" in message
+
+
+def test_compare_function_turns_learner_errors_and_stubs_into_hints() -> None:
+    def stub(values: list[float]) -> None:
+        ...
+
+    def crashes(values: list[float]) -> float:
+        return values[5]
+
+    def mutates(values: list[float]) -> np.ndarray:
+        values.append(100.0)
+        return np.cumsum(values[:-1])
+
+    assert check.compare_function(stub, reference_cumsum, [([1.0],)]) == (
+        False, "1번째 검사에서 함수가 아무것도 돌려주지 않았어요(None). `return` 을 확인하세요."
+    )
+    passed, message = check.compare_function(crashes, reference_cumsum, [([1.0],)])
+    assert not passed and "IndexError" in message
+    assert check.compare_function(mutates, reference_cumsum, [([1.0, 2.0],)])[0]  # each call gets its own copy
+    with pytest.raises(ZeroDivisionError):  # the reference's errors are the checker's
+        check.compare_function(stub, lambda v: 1 / 0, [([1.0],)])
+    with pytest.raises(check.AnswerError):
+        check.compare_function("not a function", reference_cumsum, [([1.0],)])
+
+
+def test_same_result_compares_shapes_values_and_other_objects() -> None:
+    assert check.same_result([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]))
+    assert not check.same_result(np.ones((2, 1)), np.ones((1, 2)))
+    assert not check.same_result("1", 1)
+    assert check.same_result(["a", "b"], ["a", "b"]) and not check.same_result(["a"], ["b"])
+
+
 def test_close_compares_numbers_and_arrays() -> None:
     assert check.close(0.1 + 0.2, 0.3)
     assert check.close([[1.0, 2.0]], np.array([[1.0, 2.0 + 1e-9]]))
@@ -149,8 +263,39 @@ def test_notebook_module_documents_exactly_its_exercises(path: Path) -> None:
     assert set(module.WRONG_ANSWERS) == own_ids
 
 
+def wrong_answers(exercise_id: str) -> list[Any]:
+    """A module's WRONG_ANSWERS entry: a list of wrong answers (a lone answer is wrapped)."""
+    wrong = notebook_module(exercise_id).WRONG_ANSWERS[exercise_id]
+    return wrong if isinstance(wrong, list) else [wrong]
+
+
 @pytest.mark.parametrize("exercise_id", check.available())
-def test_registered_exercise_accepts_solution_and_rejects_wrong_answer(exercise_id: str) -> None:
+def test_registered_exercise_accepts_solution_and_rejects_wrong_answers(exercise_id: str) -> None:
     module = notebook_module(exercise_id)
     assert check.grade(exercise_id, module.SOLUTIONS[exercise_id]) is True
-    assert check.grade(exercise_id, module.WRONG_ANSWERS[exercise_id]) is False
+    for wrong in wrong_answers(exercise_id):
+        assert check.grade(exercise_id, wrong) is False, wrong
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+@pytest.mark.parametrize("exercise_id", check.available())
+def test_numeric_solutions_accept_other_forms_and_reject_near_misses(exercise_id: str) -> None:
+    """Not what the checker's author anticipated: other numeric types, ±1, ±1 %, an array for a list."""
+    solution = notebook_module(exercise_id).SOLUTIONS[exercise_id]
+    if is_number(solution):
+        value = solution.item() if hasattr(solution, "item") else solution
+        forms = [np.float64(value), np.array(value)]
+        if float(value).is_integer():
+            forms += [np.int64(value), float(value)]
+        else:
+            forms += [np.float32(value)]
+        for form in forms:
+            assert check.grade(exercise_id, form), f"{exercise_id} rejects {form!r} ({type(form).__name__})"
+        misses = [value + 1, value - 1] if float(value).is_integer() else [value * 1.01, value * 0.99]
+        for miss in misses:
+            assert not check.grade(exercise_id, miss), f"{exercise_id} accepts the near miss {miss!r}"
+    elif isinstance(solution, (list, tuple)) and solution and all(is_number(v) for v in np.ravel(solution)):
+        assert check.grade(exercise_id, np.asarray(solution)), f"{exercise_id} rejects the array form"
