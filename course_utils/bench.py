@@ -18,33 +18,48 @@ import platform
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import Any
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
 import psutil
 
+from course_utils.config import HEADLINE_KEY
 from course_utils.runner import ExecResult, execute_notebook, notebook_parser, notebooks_from_args
 
 CLASS_SECONDS_PER_NOTEBOOK = 600
 CLASS_MB_PER_NOTEBOOK = 4096
 CI_SUITE_SECONDS = 600
-CSV_COLUMNS = ("notebook", "profile", "wall_seconds", "peak_rss_mb", "status", "metrics")
+CSV_COLUMNS = ("notebook", "profile", "wall_seconds", "peak_rss_mb", "status", "headline", "metrics")
 MD_HEADERS = (
     "노트북 (notebook)",
     "프로파일",
     "시간 (wall s)",
     "최대 RSS (MB)",
     "상태 (status)",
-    "핵심 지표 (metrics)",
+    "헤드라인: 모델 vs 기준 모델 (headline)",
+    "그 밖의 지표 (metrics)",
 )
 
 
 def format_metrics(metrics: dict[str, object]) -> str:
-    """Render headline metrics as ``name=value`` pairs separated by ``; ``."""
+    """Render the other metrics as ``name=value`` pairs separated by ``; `` (the headline has its own column)."""
     return "; ".join(
         f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
         for name, value in metrics.items()
+        if name != HEADLINE_KEY
+    )
+
+
+def format_headline(metrics: dict[str, Any]) -> str:
+    """Render ``report_headline``'s record: ``metric (split): model value vs baseline value``; ``—`` if none."""
+    record = metrics.get(HEADLINE_KEY)
+    if not isinstance(record, dict):
+        return "—"
+    return (
+        f"{record['metric']} ({record['split']}): {record['model']} {record['model_value']:.4g}"
+        f" vs {record['baseline']} {record['baseline_value']:.4g}"
     )
 
 
@@ -97,6 +112,7 @@ def write_csv(results: Sequence[ExecResult], path: Path) -> None:
                     f"{r.seconds:.1f}",
                     f"{r.peak_rss_mb:.0f}",
                     "ok" if r.ok else "error",
+                    format_headline(r.metrics),
                     format_metrics(r.metrics),
                 ]
             )
@@ -117,13 +133,13 @@ def render_markdown(results: Sequence[ExecResult], profile: str, *, date: str, m
         f"≤ {CLASS_MB_PER_NOTEBOOK} MB; `ci` 프로파일 전체 ≤ {CI_SUITE_SECONDS} s",
         "",
         _table_row(MD_HEADERS),
-        "| --- | --- | ---: | ---: | --- | --- |",
+        "| --- | --- | ---: | ---: | --- | --- | --- |",
     ]
     for r in results:
         warn = " ⚠️" if target_warnings(r) else ""
         status = "ok" if r.ok else f"error: {r.error}".replace("|", "\\|")
         cells = [f"{r.path.name}{warn}", r.profile, f"{r.seconds:.1f}", f"{r.peak_rss_mb:.0f}", status]
-        lines.append(_table_row([*cells, format_metrics(r.metrics)]))
+        lines.append(_table_row([*cells, format_headline(r.metrics), format_metrics(r.metrics)]))
     total = sum(r.seconds for r in results)
     suite_mark = " ⚠️" if suite_warning(results, profile) else ""
     lines += ["", f"합계 (total): {total:.1f} s{suite_mark}", ""]

@@ -169,15 +169,12 @@ def format_metric(value: float) -> str:
     return f"{value:.4f}"
 
 
-def report_metric(name: str, value: float, *, notebook: str | None = None) -> None:
-    """Print a notebook's headline result and record it for ``make bench``.
+HEADLINE_KEY = "headline"
+"""Key of the model-vs-baseline record in the metrics file (see :func:`report_headline`)."""
 
-    When ``COURSE_METRICS_FILE`` names a JSON file, the value is merged into it as
-    ``{name: value}`` (the benchmark runner sets the variable for each notebook).
-    """
-    value = float(value)
-    label = f"{notebook}: " if notebook else ""
-    print(f"[headline] {label}{name} = {format_metric(value)}")
+
+def _record_metric(name: str, value: Any) -> None:
+    """Merge ``{name: value}`` into the JSON file named by ``COURSE_METRICS_FILE``, if any."""
     target = os.environ.get(METRICS_ENV)
     if target:
         path = Path(target)
@@ -185,3 +182,48 @@ def report_metric(name: str, value: float, *, notebook: str | None = None) -> No
         metrics[name] = value
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def report_metric(name: str, value: float, *, notebook: str | None = None) -> None:
+    """Print a notebook's result and record it for ``make bench``.
+
+    When ``COURSE_METRICS_FILE`` names a JSON file, the value is merged into it as
+    ``{name: value}`` (the benchmark runner sets the variable for each notebook).
+    """
+    if name == HEADLINE_KEY:
+        raise ValueError(f"'{HEADLINE_KEY}' 는 report_headline 이 쓰는 이름이에요. 다른 지표 이름을 쓰세요.")
+    value = float(value)
+    label = f"{notebook}: " if notebook else ""
+    print(f"[headline] {label}{name} = {format_metric(value)}")
+    _record_metric(name, value)
+
+
+def report_headline(
+    metric: str,
+    model_value: float,
+    baseline_value: float,
+    *,
+    model: str,
+    baseline: str,
+    split: str = "test",
+    notebook: str | None = None,
+) -> None:
+    """Record a notebook's headline: the declared final model beside its strongest simple baseline.
+
+    Both figures come from the same split (the test split, used once, by default); ``make bench``
+    shows them side by side. ``model`` and ``baseline`` are short human-readable names.
+    """
+    record = {
+        "metric": metric,
+        "split": split,
+        "model": model,
+        "model_value": float(model_value),
+        "baseline": baseline,
+        "baseline_value": float(baseline_value),
+    }
+    label = f"{notebook}: " if notebook else ""
+    print(
+        f"[headline] {label}{metric} ({split}) — {model} {format_metric(record['model_value'])}"
+        f" vs 기준 모델 {baseline} {format_metric(record['baseline_value'])}"
+    )
+    _record_metric(HEADLINE_KEY, record)

@@ -102,3 +102,19 @@ def test_setup_hides_only_the_retracing_warning(caplog) -> None:
         logger.warning("something else")
     messages = [r.getMessage() for r in caplog.records]
     assert messages == ["something else"]
+
+
+def test_report_headline_records_model_beside_baseline(monkeypatch, tmp_path: Path, capsys) -> None:
+    target = tmp_path / "metrics.json"
+    monkeypatch.setenv("COURSE_METRICS_FILE", str(target))
+    config.report_metric("val_accuracy", 0.9)
+    config.report_headline("accuracy", np.float32(0.875), 0.9, model="Bi-GRU", baseline="TF-IDF+LR", notebook="05")
+    record = json.loads(target.read_text())
+    assert record["val_accuracy"] == 0.9
+    assert record[config.HEADLINE_KEY] == {
+        "metric": "accuracy", "split": "test", "model": "Bi-GRU", "model_value": 0.875,
+        "baseline": "TF-IDF+LR", "baseline_value": 0.9,
+    }
+    assert "05: accuracy (test) — Bi-GRU 0.8750 vs 기준 모델 TF-IDF+LR 0.9000" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="report_headline"):
+        config.report_metric(config.HEADLINE_KEY, 1.0)

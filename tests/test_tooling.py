@@ -172,3 +172,13 @@ def test_bench_targets() -> None:
         [result("class", 700, 100), result("class", 10, 100)], "class", date="d", machine="m"
     )
     assert "| 01_x.ipynb ⚠️ |" in report and report.count("⚠️") == 1
+
+
+def test_bench_table_shows_the_headline_beside_its_baseline() -> None:
+    record = {"metric": "macro_f1", "split": "test", "model": "BiGRU", "model_value": 0.8512,
+              "baseline": "TF-IDF", "baseline_value": 0.8601}
+    result = ExecResult(path=Path("06_x.ipynb"), profile="class", seconds=1, peak_rss_mb=1,
+                        metrics={"headline": record, "val_f1": 0.85})
+    report = bench.render_markdown([result], "class", date="d", machine="m")
+    assert "| macro_f1 (test): BiGRU 0.8512 vs TF-IDF 0.8601 | val_f1=0.85 |" in report
+    assert bench.format_headline({}) == "—"
