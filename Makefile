@@ -7,7 +7,7 @@ PY      := $(VENV)/bin/python
 PROFILE ?= class
 SITE    ?= build/site
 
-.PHONY: setup data course lab test bench clean help
+.PHONY: setup data course lab test bench student clean help
 
 help:
 	@echo "make course  - 설치 + 데이터 준비 + 모든 노트북을 '$(PROFILE)' 프로파일로 실행 + $(SITE)/index.html 생성"
@@ -15,6 +15,7 @@ help:
 	@echo "make lab     - Jupyter Lab으로 notebooks/ 열기"
 	@echo "make bench   - 노트북별 실행 시간/메모리/핵심 지표를 bench/results.md 에 기록 (PROFILE=class|ci|full)"
 	@echo "make data    - 데이터셋을 캐시에 미리 받기 (수업 전에 한 번)"
+	@echo "make student - 풀이를 뺀 학생용 노트북을 build/student/ 에 만들기"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,9 @@ lab: setup
 
 test: setup
 	COURSE_PROFILE=ci MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 tests notebooks
+
+student: setup
+	$(PY) -m course_utils.student --out build/student
 
 bench: setup
 	$(PY) -m course_utils.bench --profile $(PROFILE) --out bench
