@@ -2,8 +2,12 @@
 
 Executes every notebook (see :mod:`course_utils.runner`), converts each executed notebook
 to ``NN_topic.html`` with nbconvert's ``lab`` template (plots embedded as images, styles
-inline) and writes a Korean ``index.html`` with the lecture list, profile, timings and status.
+inline) and writes a Korean ``index.html``: a course home page (what the course is and for
+whom, the path through the notebooks, and for each notebook its goal, the lecture notes it
+covers, its test headline beside its baseline from this run, status and time, and download
+links for the instructor edition and the student edition of :mod:`course_utils.student`).
 A failing notebook still gets a page showing its error; the command then exits with 1.
+Status marks are text with CSS colours, so they render without an emoji font.
 
 The site works offline: MathJax is copied from the ``jupyter-server-mathjax`` package into
 ``_static/mathjax`` (formulas render without a CDN), require.js is not loaded, and each page
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import shutil
 import sys
 import tempfile
@@ -29,6 +34,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
+from course_utils.config import HEADLINE_KEY
 from course_utils.runner import (
     ExecResult,
     execute_notebook,
@@ -37,8 +43,20 @@ from course_utils.runner import (
     notebook_parser,
     notebooks_from_args,
 )
+from course_utils.student import StudentEditionError, student_notebook
 
 COURSE_TITLE = "순환 신경망(RNN) 실습 강좌"
+DOWNLOADS_DIR = "downloads"
+LECTURE_NOTE = re.compile(r"(?<![0-9])(00[0-9])(?![0-9])")
+COURSE_INTRO = """
+<p>순서가 있는 데이터(문장, 리뷰, 뉴스 제목, 시계열, 번역할 문장)를 다루는 신경망을 Keras 3 / TensorFlow로 직접 만들어 보는
+한국어 강좌입니다. 다섯 개의 한국어 강의 노트를 바탕으로, 모든 예제를 실제 데이터에서 실행하고 숫자로 확인합니다.</p>
+<p><strong>대상</strong>: 파이썬과 NumPy를 쓸 줄 알고 신경망의 기초(층, 손실, 경사 하강법)를 들어 본 학생, 그리고 이 강좌로
+가르치는 강사. GPU는 필요 없습니다. 노트북마다 2코어 노트북에서 10분 안에 끝나도록 맞췄습니다.</p>
+<p><strong>길</strong>: 준비와 텍스트 다루기(00–02) → RNN의 속(03–04) → 분류(05–06) → 예측(07) → 생성(08)
+→ 조건부 생성, 번역(09). 각 노트북의 헤드라인 숫자는 <em>한 번만</em> 쓴 테스트 분할의 최종 모델 점수이고, 같은 분할의
+가장 강한 단순 기준 모델 점수와 나란히 적었습니다.</p>
+"""
 MATHJAX_DIR = "_static/mathjax"
 MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 NAV_STYLE = (
@@ -56,18 +74,58 @@ table { border-collapse: collapse; width: 100%; margin-top: 1.5rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
 td.num, td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.goal { color: #444; font-size: 0.92em; display: block; }
+.headline { font-size: 0.9em; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: 0 0.5em; border-radius: 0.8em; font-size: 0.85em; font-weight: 600; }
+.ok { background: #dff3e4; color: #11612b; }
+.fail { background: #fde2e4; color: #8a0015; }
+.skip { background: #eee; color: #555; }
 .error { color: #b00020; font-size: 0.9em; display: block; }
 """
 
 
 @dataclass
 class SitePage:
-    """One notebook of the site: its page and, when it was executed, the run's outcome."""
+    """One notebook of the site: its page, downloads and, when it was executed, the run's outcome."""
 
     notebook: Path
     title: str
     page: Path
     result: ExecResult | None  # None when the notebook was converted without being executed
+    goal: str = ""
+    lectures: tuple[str, ...] = ()
+    instructor: Path | None = None
+    student: Path | None = None  # None when the notebook has no exercise/solution layout
+
+
+def notebook_summary(nb: nbformat.NotebookNode) -> tuple[str, tuple[str, ...]]:
+    """The goal (first sentence after the title) and the lecture notes named in '강의 노트와의 대응'."""
+    goal, lectures = "", ()
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.strip().splitlines()
+        if not goal and lines and lines[0].startswith("# "):
+            body = " ".join(line.strip() for line in lines[1:] if line.strip())
+            goal = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0] if body else ""
+        if lines and "강의 노트와의 대응" in lines[0]:
+            lectures = tuple(sorted(set(LECTURE_NOTE.findall(cell.source))))
+    return goal, lectures
+
+
+def write_downloads(notebook: Path, nb: nbformat.NotebookNode, out_dir: Path) -> tuple[Path, Path | None]:
+    """Copy the instructor edition and write the student edition under ``out_dir/downloads``."""
+    instructor = out_dir / DOWNLOADS_DIR / "instructor" / notebook.name
+    instructor.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(notebook, instructor)
+    try:
+        edition = student_notebook(nb, notebook.name)
+    except StudentEditionError:
+        return instructor, None
+    student = out_dir / DOWNLOADS_DIR / "student" / notebook.name
+    student.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(edition, student)
+    return instructor, student
 
 
 def copy_mathjax(out_dir: Path) -> Path:
@@ -108,26 +166,48 @@ def render_page(nb: nbformat.NotebookNode, *, source: Path, title: str, out: Pat
 
 def _status_cell(page: SitePage) -> str:
     if page.result is None:
-        return "— 실행 안 함"
+        return '<span class="badge skip">실행 안 함</span>'
     if page.result.ok:
-        return "✅ 성공"
-    return f'❌ 실패<span class="error">{html.escape(page.result.error or "")}</span>'
+        return '<span class="badge ok">성공</span>'
+    return f'<span class="badge fail">실패</span><span class="error">{html.escape(page.result.error or "")}</span>'
 
 
-def render_index(pages: Sequence[SitePage], *, profile: str | None) -> str:
-    """Return the Korean ``index.html`` listing ``pages`` in lecture order.
+def _headline_cell(page: SitePage) -> str:
+    record = page.result.metrics.get(HEADLINE_KEY) if page.result is not None else None
+    if not isinstance(record, dict):
+        return "—"
+    return (
+        f'<span class="headline">{html.escape(record["metric"])} ({html.escape(record["split"])})<br>'
+        f'{html.escape(record["model"])} <strong>{record["model_value"]:.4g}</strong><br>'
+        f'기준 모델 {html.escape(record["baseline"])} {record["baseline_value"]:.4g}</span>'
+    )
+
+
+def _link(path: Path | None, out_dir: Path, label: str) -> str:
+    if path is None:
+        return "—"
+    return f'<a href="{html.escape(path.relative_to(out_dir).as_posix())}" download>{label}</a>'
+
+
+def render_index(pages: Sequence[SitePage], *, profile: str | None, out_dir: Path) -> str:
+    """Return the Korean course home page ``index.html`` listing ``pages`` in lecture order.
 
     ``profile`` is ``None`` when the notebooks were converted without being executed.
     """
     rows = []
     for page in pages:
         seconds = "—" if page.result is None else f"{page.result.seconds:.1f}초"
+        lectures = ", ".join(page.lectures) or "—"
         rows.append(
             "<tr>"
             f'<td class="num">{notebook_number(page.notebook):02d}</td>'
-            f'<td><a href="{html.escape(page.page.name)}">{html.escape(page.title)}</a></td>'
+            f'<td><a href="{html.escape(page.page.name)}">{html.escape(page.title)}</a>'
+            f'<span class="goal">{html.escape(page.goal)}</span></td>'
+            f"<td>{html.escape(lectures)}</td>"
+            f"<td>{_headline_cell(page)}</td>"
             f"<td>{_status_cell(page)}</td>"
             f'<td class="time">{seconds}</td>'
+            f"<td>{_link(page.instructor, out_dir, '강사용')}<br>{_link(page.student, out_dir, '학생용')}</td>"
             "</tr>"
         )
     run_note = (
@@ -147,12 +227,15 @@ def render_index(pages: Sequence[SitePage], *, profile: str | None) -> str:
 <body>
 <h1>{COURSE_TITLE}</h1>
 <p class="meta">{run_note} · 생성 시각: {html.escape(built)}</p>
+{COURSE_INTRO}
 <table>
-<thead><tr><th>번호</th><th>제목</th><th>상태</th><th>실행 시간</th></tr></thead>
+<thead><tr><th>번호</th><th>노트북과 목표</th><th>강의 노트</th><th>헤드라인: 모델 vs 기준 모델</th><th>상태</th>
+<th>실행 시간</th><th>내려받기</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
+<p class="meta">강사용은 풀이가 들어 있는 노트북, 학생용은 풀이 절을 뺀 노트북입니다(<code>make student</code>와 같습니다).</p>
 </body>
 </html>
 """
@@ -174,18 +257,24 @@ def build_site(
             executed[notebook] = notebook
             if execute:
                 executed[notebook] = Path(tmp) / notebook.name
-                result = execute_notebook(notebook, profile=profile, output_path=executed[notebook])
-            pages.append(SitePage(notebook, notebook_title(notebook), out_dir / f"{notebook.stem}.html", result))
+                result = execute_notebook(notebook, profile=profile, output_path=executed[notebook],
+                                          metrics_path=Path(tmp) / f"{notebook.stem}.metrics.json")
+            source = nbformat.read(notebook, as_version=4)
+            goal, lectures = notebook_summary(source)
+            instructor, student = write_downloads(notebook, source, out_dir)
+            pages.append(SitePage(notebook, notebook_title(notebook), out_dir / f"{notebook.stem}.html", result,
+                                  goal, lectures, instructor, student))
         for i, page in enumerate(pages):
             nav = navigation(pages[i - 1] if i else None, pages[i + 1] if i + 1 < len(pages) else None)
             render_page(nbformat.read(executed[page.notebook], as_version=4), source=page.notebook,
                         title=page.title, out=page.page, nav=nav)
     keep = {page.page.name for page in pages} | {"index.html"}
-    for stale in out_dir.glob("*.html"):
-        if stale.name not in keep:
+    notebook_names = {page.notebook.name for page in pages}
+    for stale in [*out_dir.glob("*.html"), *out_dir.glob(f"{DOWNLOADS_DIR}/*/*.ipynb")]:
+        if stale.name not in keep | notebook_names:
             stale.unlink()
     (out_dir / "index.html").write_text(
-        render_index(pages, profile=profile if execute else None), encoding="utf-8"
+        render_index(pages, profile=profile if execute else None, out_dir=out_dir), encoding="utf-8"
     )
     return pages
 
@@ -209,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if failed:
         print(f"실패한 노트북 {len(failed)}개:", file=sys.stderr)
         for result in failed:
-            print(f"  ❌ {result.path.name}: {result.error}", file=sys.stderr)
+            print(f"  실패 {result.path.name}: {result.error}", file=sys.stderr)
         return 1
     return 0
 

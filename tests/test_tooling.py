@@ -107,7 +107,8 @@ def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     out = tmp_path / "site"
     assert site.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out)]) == 1
     assert "02_broken.ipynb" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "02_broken.html", "_static", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "02_broken.html", "_static", "downloads",
+                                                     "index.html"]
     assert (out / "_static" / "mathjax" / "MathJax.js").is_file()  # formulas render offline
 
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -115,8 +116,12 @@ def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "://" not in index  # no external resources
     rows = [row for row in index.split("<tr>") if ".html" in row]
     assert len(rows) == 2
-    assert 'href="01_first.html"' in rows[0] and "첫 번째" in rows[0] and "✅" in rows[0]
-    assert 'href="02_broken.html"' in rows[1] and "두 번째" in rows[1] and "❌" in rows[1]
+    assert 'href="01_first.html"' in rows[0] and "첫 번째" in rows[0] and 'class="badge ok">성공' in rows[0]
+    assert 'href="02_broken.html"' in rows[1] and "두 번째" in rows[1] and 'class="badge fail">실패' in rows[1]
+    assert "✅" not in index and "❌" not in index  # status marks render without an emoji font
+    assert 'class="goal">설명</span>' in rows[0]
+    assert 'href="downloads/instructor/01_first.ipynb"' in rows[0]
+    assert "학생용</a>" not in rows[0]  # the throwaway notebook has no exercise layout, so no student edition
 
     first = (out / "01_first.html").read_text(encoding="utf-8")
     assert "[headline] acc = 0.5000" in first and "<title>첫 번째</title>" in first
@@ -135,7 +140,7 @@ def test_site_no_execute_converts_as_is(course: Path, tmp_path: Path) -> None:
     (out / "99_removed.html").parent.mkdir(parents=True, exist_ok=True)
     (out / "99_removed.html").write_text("old page")  # from an earlier build
     assert site.main(["--notebooks", str(course), "--out", str(out), "--only", "01", "--no-execute"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "_static", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "_static", "downloads", "index.html"]
     assert "[headline]" not in (out / "01_first.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "실행 안 함" in index and "두 번째" not in index
@@ -182,3 +187,30 @@ def test_bench_table_shows_the_headline_beside_its_baseline() -> None:
     report = bench.render_markdown([result], "class", date="d", machine="m")
     assert "| macro_f1 (test): BiGRU 0.8512 vs TF-IDF 0.8601 | val_f1=0.85 |" in report
     assert bench.format_headline({}) == "—"
+
+
+def test_site_home_page_lists_goal_lectures_headline_and_both_editions(tmp_path: Path) -> None:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    write_notebook(
+        folder / "05_demo.ipynb",
+        "# 05. 데모\n\n이 노트북을 마치면 데모를 만들 수 있습니다. 둘째 문장입니다.",
+        "## 강의 노트와의 대응\n\n- 강의 노트 003과 002의 내용",
+        "from course_utils import config\n"
+        "config.report_headline('accuracy', 0.9, 0.8, model='GRU', baseline='TF-IDF <LR>')",
+        "## 연습문제", "answer = ...\ncheck.exercise_05_1(answer)",
+        "## 연습문제 풀이", "check.exercise_05_1(1, strict=True)",
+        "## 참고 자료",
+    )
+    out = tmp_path / "site"
+    pages = site.build_site(select_notebooks(folder), out, profile="ci")
+    assert pages[0].result is not None and pages[0].result.error is not None  # `check` is undefined: it still builds
+    index = (out / "index.html").read_text(encoding="utf-8")
+    row = index.split("<tbody>")[1]
+    assert 'class="goal">이 노트북을 마치면 데모를 만들 수 있습니다.</span>' in row
+    assert "<td>002, 003</td>" in row
+    assert "GRU <strong>0.9</strong><br>기준 모델 TF-IDF &lt;LR&gt; 0.8" in row
+    assert 'href="downloads/student/05_demo.ipynb" download>학생용</a>' in row
+    student = nbformat.read(out / "downloads" / "student" / "05_demo.ipynb", as_version=4)
+    assert not any("strict=True" in cell.source for cell in student.cells)
+    assert "대상" in index and "기준 모델" in index
