@@ -89,39 +89,133 @@ def test_notebook_follows_the_course_skeleton(path: Path) -> None:
     assert re.search(r"check\.exercise_\d{2}_\d+\(", sources), "exercises end with a self-check"
 
 
-def coverage_rows() -> list[list[str]]:
+LECTURES = ROOT.parent / "shared" / "lectures"
+COVERAGE_ROW = re.compile(r"^\| (\d{3}) \| (\d+)(?:–(\d+))? \| (.+?) \| (.+?) \| (.+?) \|$")
+NOTEBOOK_LINK = re.compile(r"\[[^\]]+\]\(\.\./notebooks/([^)]+\.ipynb)\)")
+
+
+def coverage_rows() -> list[dict]:
+    """Rows of docs/coverage.md: note, first and last line, item, notebook link, section (or reason)."""
     rows = []
     for line in (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8").splitlines():
         if re.match(r"^\| \d{3} \|", line):
-            rows.append([cell.strip() for cell in line.strip("|").split(" | ")])
+            match = COVERAGE_ROW.match(line)
+            assert match, f"coverage row not in the form | note | first–last | item | notebook | section |: {line}"
+            note, first, last, item, link, section = match.groups()
+            rows.append({"note": note, "first": int(first), "last": int(last or first),
+                         "item": item, "link": link, "section": section})
     return rows
+
+
+def lecture_lines(note: str) -> list[str]:
+    (path,) = LECTURES.glob(f"{note}_*.txt")
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 def test_coverage_rows_point_to_existing_notebooks_and_headings() -> None:
     rows = coverage_rows()
-    filled = [r for r in rows if r[2] != "—"]
-    assert filled, "at least one topic is taught"
-    for note, topic, link, section in rows:
-        if link == "—":
-            assert section == "—", topic
+    assert len(rows) > 100, "one row per teachable item of a lecture note"
+    assert sum(r["link"] != "—" for r in rows) > 0.8 * len(rows), "most items are taught"
+    for row in rows:
+        if row["link"] == "—":
+            assert row["section"] not in ("", "—"), f"an untaught item gives its reason: {row['item']!r}"
             continue
-        target = re.fullmatch(r"\[[^\]]+\]\(\.\./notebooks/([^)]+\.ipynb)\)", link)
-        assert target, f"bad link for {topic!r}: {link}"
+        target = NOTEBOOK_LINK.fullmatch(row["link"])
+        assert target, f"bad link for {row['item']!r}: {row['link']}"
         notebook = ROOT / "notebooks" / target.group(1)
-        assert notebook.is_file(), f"{topic!r} points to a missing notebook {notebook.name}"
-        assert section in markdown_headings(notebook), f"{notebook.name} has no heading {section!r}"
+        assert notebook.is_file(), f"{row['item']!r} points to a missing notebook {notebook.name}"
+        assert row["section"] in markdown_headings(notebook), f"{notebook.name} has no heading {row['section']!r}"
 
 
-def test_coverage_lists_every_lecture_topic() -> None:
-    readme = ROOT.parent / "shared" / "lectures" / "README.md"
+@pytest.mark.skipif(not LECTURES.is_dir(), reason="shared/lectures is not beside the project")
+def test_coverage_line_ranges_lie_in_the_note_sorted_and_disjoint() -> None:
+    by_note: dict[str, list[dict]] = {}
+    for row in coverage_rows():
+        by_note.setdefault(row["note"], []).append(row)
+    assert sorted(by_note) == sorted(p.name[:3] for p in LECTURES.glob("[0-9][0-9][0-9]_*.txt"))
+    for note, rows in by_note.items():
+        lines = lecture_lines(note)
+        previous_last = 0
+        for row in rows:
+            first, last = row["first"], row["last"]
+            assert 1 <= first <= last <= len(lines), f"{note} {first}–{last} lies outside the note ({len(lines)} lines)"
+            assert first > previous_last, f"{note} {first}–{last} overlaps or precedes the row before it"
+            assert lines[first - 1].strip() and lines[last - 1].strip(), f"{note} {first}–{last} starts or ends on a blank line"
+            previous_last = last
+        covered = sum(r["last"] - r["first"] + 1 for r in rows)
+        content = sum(bool(line.strip()) for line in lines)
+        assert covered >= 0.6 * content, f"{note}: the rows cover only {covered} of {content} non-blank lines"
+
+
+# Each topic of shared/lectures/README.md (split at "; " as written there) and a phrase that the
+# item of at least one row of that note contains.
+README_TOPICS = {
+    ("000", "kinds of data (record, transaction, data matrix, document–term, sequential, time series, spatial)"): "레코드 데이터",
+    ("000", "time-series prediction"): "시계열 예측",
+    ("000", "the RNN cell unrolled in time (tanh, MatMul)"): "MatMul",
+    ("000", "BPTT and *truncated* BPTT (sequence cut into blocks, forward state kept, backward links cut)"): "잘린 BPTT",
+    ("000", "vanishing / exploding gradients and remedies: Xavier/He/LeCun initialisation, non-saturating activations "
+            "(LeakyReLU, RReLU, PReLU, ELU, SELU), batch normalisation, gradient clipping (`SGD(clipvalue=1.0)`, "
+            "clip-by-norm)"): "배치 정규화",
+    ("000", "LSTM and GRU equations"): "GRU 식",
+    ("000", "recurrent vs recursive networks"): "재귀 신경망",
+    ("001", "recurrent neurons and layers, `Y(t) = φ(X(t)·Wx + Y(t−1)·Wy + b)`, memory cells, sequence-to-sequence / "
+            "sequence-to-vector / vector-to-sequence / encoder–decoder, BPTT, univariate and multivariate time series, "
+            "forecasting and imputation, batches of series of 50 steps, deep RNNs"): "메모리 셀",
+    ("002", "why RNNs"): "왜 RNN",
+    ("002", "vanilla RNN equations"): "순환 신경망의 식",
+    ("002", "stacked RNNs (`return_sequences=True`)"): "return_sequences=True",
+    ("002", "bidirectional RNNs"): "양방향 RNN",
+    ("002", "practice: KLUE-TC (YNAT) news headlines, keep 3 of 7 topics (정치, 경제, 스포츠), convert Hanja to Hangul "
+            "with `hanja`"): "세 주제",
+    ("002", "LSTM gates (forget, input, cell candidate, output), GRU (reset, update), peephole connections"): "핍홀",
+    ("002", "IMDB practice with `return_state` / `return_sequences`"): "return_state",
+    ("003", "sequential data"): "순차 데이터",
+    ("003", "why long-term dependencies fail (the `w^n` argument)"): "w^n",
+    ("003", "LSTM"): "LSTM",
+    ("003", "architectures"): "구조",
+    ("003", "next-character prediction (a keyboard's suggestion"): "다음 글자",
+    ("003", "an RNN trained on \"국민대학\""): "국민대학",
+    ("003", "training and prediction differ)"): "학습과 예측",
+    ("003", "teacher forcing"): "교사 강요",
+    ("003", "seq2seq. **Reference results** on IMDB, `num_words=10000`, `maxlen=20`, embedding size 8, rmsprop, batch 128, "
+            "`validation_split=0.2`, early stopping: Embedding+Flatten+Dense 80,161 params, test acc 0.7625"): "80,161",
+    ("003", "LSTM(1) 80,040 params, test acc 0.6964"): "80,040",
+    ("003", "LSTM(32)+Dense 85,281 params, val acc 0.748"): "85,281",
+    ("003", "LSTM(4, return_sequences)+Flatten+Dense 80,289 params, val acc 0.7402"): "80,289",
+    ("003", "confusion matrices"): "혼동 행렬",
+    ("004", "properties of natural language"): "자연어의 특징",
+    ("004", "cleaning"): "정제",
+    ("004", "tokenisation with NLTK (`word_tokenize`, `WordPunctTokenizer`) and Keras (`text_to_word_sequence`) on "
+            "\"Don't be fooled by the dark sounding name, Mr. Jone's Orphanage is as cheery as cheery goes for a pastry "
+            "shop.\""): "WordPunctTokenizer",
+    ("004", "KoNLPy (Hannanum, Kkma) on \"드디어 교안 다 썼다!\""): "드디어 교안 다 썼다!",
+    ("004", "subword tokenisation / SentencePiece / OOV"): "SentencePiece",
+    ("004", "one-hot vs embeddings"): "원-핫",
+    ("004", "Word2Vec CBOW and skip-gram (window)"): "skip-gram",
+    ("004", "many-to-one etc."): "다대일",
+    ("004", "vanilla RNN, BPTT, truncated BPTT"): "잘린 BPTT",
+    ("004", "LSTM, GRU"): "GRU",
+    ("004", "encoder–decoder with `<sos>`/`<eos>` and teacher forcing"): "<sos>",
+    ("004", "dot-product attention step by step (scores `s_tᵀh_i`, softmax, weighted sum, concatenation, `tanh(W_c[a_t"): "어텐션 점수",
+    ("004", "s_t] + b_c)`, softmax output)"): "출력 소프트맥스",
+    ("004", "plan: seq2seq translation practice"): "번역 실습",
+}
+
+
+def test_coverage_mentions_every_topic_of_the_lecture_readme() -> None:
+    readme = LECTURES / "README.md"
     if not readme.is_file():
         pytest.skip("shared/lectures is not beside the project")
-    expected = []
+    topics = []
     for line in readme.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `(\d{3})_[0-9a-f]+\.txt` \| .+? \| (.+) \|$", line)
         if match:
-            expected += [(match.group(1), t.strip()) for t in match.group(2).split("; ")]
-    assert [(r[0], r[1]) for r in coverage_rows()] == expected
+            topics += [(match.group(1), t.strip()) for t in match.group(2).split("; ")]
+    assert set(topics) == set(README_TOPICS), "the README's topics changed: update README_TOPICS"
+    rows = coverage_rows()
+    for (note, topic), phrase in README_TOPICS.items():
+        assert any(phrase in row["item"] for row in rows if row["note"] == note), f"{note}: no row mentions {topic!r}"
 
 
 def test_ci_runs_the_test_command_written_in_the_readme() -> None:
