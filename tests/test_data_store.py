@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.data import store
+from course_utils.data import manifest, store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -222,18 +222,24 @@ def test_safe_extract_keeps_only_matching_members(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "pkg" / "unsup").exists()
 
 
-def test_archive_dataset_is_downloaded_extracted_then_cached(offline_env: Path, fake_registry, http_server) -> None:
+def toy_manifest(members: dict[str, bytes], top: str) -> dict[str, tuple[int, str]]:
+    """The manifest of the members under ``top/`` (what the package ships for a real dataset)."""
+    return {name.removeprefix(f"{top}/"): (len(data), manifest.digest(data)) for name, data in members.items()}
+
+
+def test_archive_dataset_is_downloaded_extracted_then_cached(offline_env: Path, fake_registry, http_server,
+                                                             monkeypatch) -> None:
     base, served = http_server
-    payload = tarball({"toyImdb/train/pos/0_9.txt": b"great", "toyImdb/train/neg/1_1.txt": b"bad",
-                       "toyImdb/train/unsup/2_0.txt": b"??"})
+    kept = {"toyImdb/train/pos/0_9.txt": b"great", "toyImdb/train/neg/1_1.txt": b"bad"}
+    payload = tarball({**kept, "toyImdb/train/unsup/2_0.txt": b"??"})
     (served / "toy.tar.gz").write_bytes(payload)
-    extraction = store.Extraction(dir="toyImdb", keep=r"^toyImdb/train/(pos|neg)/",
-                                  check={"train/pos": 1, "train/neg": 1})
+    extraction = store.Extraction(dir="toyImdb", keep=r"^toyImdb/train/(pos|neg)/", manifest="toy.json.gz")
+    monkeypatch.setattr(store, "read_manifest", lambda name: toy_manifest(kept, "toyImdb"))
     fake_registry["toy"] = make_dataset("toy", payload, f"{base}/toy.tar.gz", "toy.tar.gz", extract=extraction)
     folder = store.locate("toy")
     assert folder == offline_env / "toyImdb"
     assert (folder / "train" / "pos" / "0_9.txt").read_text() == "great"
     assert not (folder / "train" / "unsup").exists()
-    assert [p.name for p in offline_env.iterdir() if p.name.startswith(".extract")] == []
+    assert [p.name for p in offline_env.iterdir() if p.name.startswith((".extract", store.TEMP_PREFIX))] == []
     (served / "toy.tar.gz").unlink()  # the server no longer has it: the cache must answer
     assert store.locate("toy") == folder

@@ -23,10 +23,12 @@ from course_utils.data.loaders import (
 from course_utils.data.nltk_data import NLTK_RESOURCES, ensure_nltk
 from course_utils.data.sampling import sample_frame
 from course_utils.data.store import (
+    CacheError,
     DataError,
     DataIntegrityError,
     Dataset,
     DatasetUnavailableError,
+    DataWarning,
     UnsafeArchiveError,
     cache_dir,
     get_dataset,
@@ -37,7 +39,7 @@ from course_utils.data.store import (
 )
 
 __all__ = [
-    "NLTK_RESOURCES", "YNAT_TOPICS", "DataError", "DataIntegrityError", "Dataset",
+    "NLTK_RESOURCES", "YNAT_TOPICS", "CacheError", "DataError", "DataWarning", "DataIntegrityError", "Dataset",
     "DatasetUnavailableError", "UnsafeArchiveError", "YnatData", "cache_dir", "ensure_nltk",
     "get_dataset", "imdb_word_index", "load_imdb", "load_imdb_texts", "load_kor_eng",
     "load_nsmc_test", "load_ridership", "load_ynat", "locate", "mirror_dir", "registry",

@@ -36,6 +36,16 @@ def cmd_list() -> int:
     return 0
 
 
+def _failure(name: str, exc: Exception) -> None:
+    """Print one dataset's failure as a short Korean message (no traceback)."""
+    if isinstance(exc, store.DataError):
+        print(f"❌ {name}: {exc}", file=sys.stderr)
+    else:  # an OSError while copying
+        path = getattr(exc, "filename", None) or "?"
+        print(f"❌ {name}: {path} 에 쓰지 못했습니다 ({type(exc).__name__}: {exc.strerror or exc}).\n"
+              f"  해결: 쓸 수 있는 폴더를 지정하고 디스크 공간을 확인하세요.", file=sys.stderr)
+
+
 def cmd_fetch(names: list[str]) -> int:
     """Locate (and download if needed) each dataset; return the number of failures."""
     failures = 0
@@ -47,7 +57,7 @@ def cmd_fetch(names: list[str]) -> int:
             print(f"✅ {name}: {where}")
         except store.DataError as exc:
             failures += 1
-            print(f"❌ {name}: {exc}", file=sys.stderr)
+            _failure(name, exc)
     return failures
 
 
@@ -59,21 +69,46 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def cmd_mirror(directory: Path, names: list[str]) -> int:
-    """Copy each dataset (fetching it first if needed) into a mirror-layout folder."""
+def _mirror_target(directory: Path) -> Path | None:
+    """The mirror folder, created if needed; None (after saying why) if it cannot be."""
     directory = directory.expanduser().resolve()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        print(f"❌ 미러 경로 {directory} (또는 그 상위 경로)가 폴더가 아니라 파일입니다.\n"
+              f"  해결: 없는 폴더나 빈 폴더의 경로를 지정하세요 (예: /media/usb/datasets).", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"❌ 미러 폴더 {directory} 를 만들지 못했습니다 ({type(exc).__name__}: {exc.strerror or exc}).\n"
+              f"  해결: 쓸 수 있는 위치를 지정하세요.", file=sys.stderr)
+        return None
+    return directory
+
+
+def cmd_mirror(directory: Path, names: list[str]) -> int:
+    """Copy each dataset (fetching it first if needed) into a mirror-layout folder; return the failures."""
+    target = _mirror_target(directory)
+    if target is None:
+        return 1
+    failures = 0
     for name in names:
-        if name == NLTK_NAME:
-            for resource, lookup in nltk_data.NLTK_RESOURCES.items():
-                _copy(nltk_data.resource_path(resource), directory / "nltk_data" / lookup.rstrip("/"))
-        else:
-            dataset = store.get_dataset(name)
-            source = store.locate(name)
-            relative = dataset.extract.dir if dataset.extract else dataset.path
-            _copy(source, directory / relative)
-        print(f"✅ {name} → {directory}")
-    print(f"다른 컴퓨터에서: {store.MIRROR_ENV}={directory} 로 지정하면 이 폴더를 먼저 찾습니다.")
-    return 0
+        try:
+            if name == NLTK_NAME:
+                for resource, lookup in nltk_data.NLTK_RESOURCES.items():
+                    _copy(nltk_data.resource_path(resource), target / "nltk_data" / lookup.rstrip("/"))
+            else:
+                dataset = store.get_dataset(name)
+                source = store.locate(name)
+                relative = dataset.extract.dir if dataset.extract else dataset.path
+                _copy(source, target / relative)
+        except (store.DataError, OSError) as exc:
+            failures += 1
+            _failure(name, exc)
+            continue
+        print(f"✅ {name} → {target}")
+    if failures < len(names):
+        print(f"다른 컴퓨터에서: {store.MIRROR_ENV}={target} 로 지정하면 이 폴더를 먼저 찾습니다.")
+    return failures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_list()
     if args.command == "fetch":
         return 1 if cmd_fetch(_names(args.names, args.all)) else 0
-    return cmd_mirror(args.directory, _names(args.names, everything=False))
+    return 1 if cmd_mirror(args.directory, _names(args.names, everything=False)) else 0
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ def ensure_nltk(*resources: str) -> list[str]:
             continue
         except LookupError:
             pass
-        target = store.cache_dir() / "nltk_data"
-        target.mkdir(parents=True, exist_ok=True)
+        target = store.ensure_cache_dir() / "nltk_data"
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise store.cache_error(target, exc) from None
         if str(target) not in nltk.data.path:
             nltk.data.path.append(str(target))
         ok = nltk.download(name, download_dir=str(target), quiet=True, raise_on_error=False)
