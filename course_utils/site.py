@@ -65,15 +65,14 @@ NAV_STYLE = (
 )
 
 INDEX_CSS = """
-body { font-family: system-ui, "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif,
-       "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
-       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.6; }
+body { font-family: system-ui, "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", sans-serif;
+       max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.6; }
 h1 { margin-bottom: 0.2rem; }
 .meta { color: #555; margin-top: 0; }
 table { border-collapse: collapse; width: 100%; margin-top: 1.5rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
-td.num, td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.num, td.time, td.status, td.links { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .goal { color: #444; font-size: 0.92em; display: block; }
 .headline { font-size: 0.9em; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 0 0.5em; border-radius: 0.8em; font-size: 0.85em; font-weight: 600; }
@@ -99,7 +98,11 @@ class SitePage:
 
 
 def notebook_summary(nb: nbformat.NotebookNode) -> tuple[str, tuple[str, ...]]:
-    """The goal (first sentence after the title) and the lecture notes named in '강의 노트와의 대응'."""
+    """The goal and the lecture notes named in the '강의 노트와의 대응' section.
+
+    The goal is the first sentence of the introduction (the title cell) that speaks of
+    "이 노트북", else its first sentence.
+    """
     goal, lectures = "", ()
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -107,7 +110,8 @@ def notebook_summary(nb: nbformat.NotebookNode) -> tuple[str, tuple[str, ...]]:
         lines = cell.source.strip().splitlines()
         if not goal and lines and lines[0].startswith("# "):
             body = " ".join(line.strip() for line in lines[1:] if line.strip())
-            goal = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0] if body else ""
+            sentences = re.split(r"(?<=[.!?])\s", re.sub(r"\*\*|`", "", body)) if body else [""]
+            goal = next((s for s in sentences if "이 노트북" in s), sentences[0])
         if lines and "강의 노트와의 대응" in lines[0]:
             lectures = tuple(sorted(set(LECTURE_NOTE.findall(cell.source))))
     return goal, lectures
@@ -205,9 +209,9 @@ def render_index(pages: Sequence[SitePage], *, profile: str | None, out_dir: Pat
             f'<span class="goal">{html.escape(page.goal)}</span></td>'
             f"<td>{html.escape(lectures)}</td>"
             f"<td>{_headline_cell(page)}</td>"
-            f"<td>{_status_cell(page)}</td>"
+            f'<td class="status">{_status_cell(page)}</td>'
             f'<td class="time">{seconds}</td>'
-            f"<td>{_link(page.instructor, out_dir, '강사용')}<br>{_link(page.student, out_dir, '학생용')}</td>"
+            f'<td class="links">{_link(page.instructor, out_dir, "강사용")}<br>{_link(page.student, out_dir, "학생용")}</td>'
             "</tr>"
         )
     run_note = (
