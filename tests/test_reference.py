@@ -240,3 +240,22 @@ def test_truncated_bptt_matches_a_stateful_keras_layer_block_by_block() -> None:
         np.testing.assert_allclose(mine, theirs, atol=1e-4, rtol=1e-4)
     # the layer carried its state: its last state is the last hidden state of the whole sequence
     np.testing.assert_allclose(stateful.states[0], reference.simple_rnn_forward(x, weights)[:, -1], atol=ATOL)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gated_backward_gradients_of_the_initial_state_match_gradient_tape(kind: str) -> None:
+    """``Gradients.initial_state`` is dL/dh0 (and dL/dc0 for an LSTM), as the tape computes it."""
+    rng = np.random.default_rng(6)
+    layer = keras_layer(kind, 3, 2, rng)
+    x = rng.normal(size=(2, 7, 2)).astype("float32")
+    upstream = rng.normal(size=(2, 7, 3)).astype("float32")
+    states = [tf.Variable(rng.normal(size=(2, 3)).astype("float32")) for _ in range(2 if kind == "lstm" else 1)]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(x, initial_state=states if kind == "lstm" else states[0]) * upstream)
+    tape_grads = tape.gradient(loss, states)
+    initial = [s.numpy() for s in states]
+    ours = (reference.lstm_backward(x, layer.get_weights(), upstream, initial_state=initial) if kind == "lstm"
+            else reference.gru_backward(x, layer.get_weights(), upstream, h0=initial[0]))
+    assert len(ours.initial_state) == len(states)
+    for mine, theirs in zip(ours.initial_state, tape_grads, strict=True):
+        np.testing.assert_allclose(mine, theirs, atol=1e-4, rtol=1e-4)
