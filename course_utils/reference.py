@@ -204,8 +204,9 @@ def lstm_backward(
 ) -> Gradients:
     """BPTT through an LSTM. Two paths lead back in time: through ``h`` and through ``c``.
 
-    The cell-state path is ``dL/dc_{t-1} = dL/dc_t ⊙ f_t``: a gate value, not a weight
-    matrix followed by a squashing derivative, which is why gradients survive longer.
+    Along the direct cell-state path ``dL/dc_{t-1} ∋ dL/dc_t ⊙ f_t``: a gate value, not a weight
+    matrix followed by a squashing derivative, which is why gradients survive longer. The
+    full gradient also has the path through ``h_{t-1}`` into the gates (``d_h_next`` below).
     """
     weights = _float64(weights)
     kernel, recurrent_kernel, _ = weights
