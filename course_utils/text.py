@@ -179,8 +179,20 @@ def to_hangul(text: str, abbreviations: Mapping[str, str] | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def require_text(text: Any) -> str:
+    """Return ``text`` if it is a ``str``; raise a clear ``TypeError`` for None, NaN, bytes and the rest."""
+    if isinstance(text, str):
+        return text
+    if text is None or (isinstance(text, float) and text != text):
+        raise TypeError(f"토큰화할 텍스트가 비어 있습니다({text!r}). 결측값은 먼저 빼거나 "
+                        f"fillna('')로 빈 문자열로 바꾸세요.")
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("bytes가 아니라 str이 필요합니다. 먼저 text.decode('utf-8')로 바꾸세요.")
+    raise TypeError(f"토큰화할 텍스트는 str이어야 합니다 (받은 값의 형: {type(text).__name__}).")
+
+
 class Tokenizer(ABC):
-    """A tokenizer: ``tokenize(text) -> list[str]``. Blank text gives ``[]``."""
+    """A tokenizer: ``tokenize(text) -> list[str]``. Blank text gives ``[]``; a non-``str`` is a ``TypeError``."""
 
     name: str
 
@@ -189,7 +201,10 @@ class Tokenizer(ABC):
         """Split ``text`` into tokens."""
 
     def tokenize_all(self, texts: Iterable[str]) -> list[list[str]]:
-        """Tokenize every text, in order."""
+        """Tokenize every text, in order. One string is an error (it would be split into characters)."""
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("tokenize_all에는 문장 하나가 아니라 문장의 리스트가 필요합니다. "
+                            "문장 하나라면 tokenize(text)를, 아니면 [text]처럼 리스트로 감싸세요.")
         return [self.tokenize(t) for t in texts]
 
     def __call__(self, text: str) -> list[str]:
@@ -205,7 +220,7 @@ class WhitespaceTokenizer(Tokenizer):
     name = "whitespace"
 
     def tokenize(self, text: str) -> list[str]:
-        return text.split()
+        return require_text(text).split()
 
 
 class CharTokenizer(Tokenizer):
@@ -218,7 +233,7 @@ class CharTokenizer(Tokenizer):
 
     def tokenize(self, text: str) -> list[str]:
         tokens: list[str] = []
-        for i, word in enumerate(text.split()):
+        for i, word in enumerate(require_text(text).split()):
             if i and self.space is not None:
                 tokens.append(self.space)
             tokens.extend(word)
@@ -253,6 +268,7 @@ class MorphTokenizer(Tokenizer):
         """``(morpheme, tag)`` pairs in the backend's tag set."""
 
     def tokenize(self, text: str) -> list[str]:
+        require_text(text)
         if self.join_tags:
             return [f"{form}/{tag}" for form, tag in self.pos(text)]
         return [form for form, _ in self.pos(text)]
@@ -327,16 +343,41 @@ _KONLPY_CLASSES = {"okt": "Okt", "kkma": "Kkma", "hannanum": "Hannanum", "komora
 _KONLPY_NOUN_TAGS = {"okt": ("Noun",), "kkma": ("NNG", "NNP"), "hannanum": ("N",), "komoran": ("NNG", "NNP")}
 _KONLPY_SYMBOL_TAGS = {"okt": "Foreign", "kkma": "SW", "hannanum": "S", "komoran": "SW"}
 _OUTSIDE_BMP = re.compile("([\U00010000-\U0010ffff])")
+KONLPY_CHUNK_CHARS = 200
+"""Longest piece of text handed to a KoNLPy analyser at once (see :func:`chunk_words`)."""
+
+
+def chunk_words(text: str, limit: int = KONLPY_CHUNK_CHARS) -> list[str]:
+    """Cut ``text`` at whitespace into pieces of at most ``limit`` characters (words joined by one space).
+
+    A run without whitespace longer than ``limit`` (a URL, "ㅋㅋㅋ…") is cut every ``limit``
+    characters: it is no word an analyser could use whole.
+    """
+    pieces: list[str] = []
+    current = ""
+    for word in text.split():
+        for start in range(0, len(word), limit):
+            part = word[start : start + limit]
+            if current and len(current) + 1 + len(part) > limit:
+                pieces.append(current)
+                current = ""
+            current = f"{current} {part}" if current else part
+    if current:
+        pieces.append(current)
+    return pieces
 
 
 class KonlpyTokenizer(MorphTokenizer):
     """One of KoNLPy's analysers (``okt``, ``kkma``, ``hannanum``, ``komoran``), made safe to call.
 
     The JVM starts on first use. The Java analysers fail on input that is fine for people:
-    whitespace-only text makes Hannanum wait forever and Komoran raise, and characters outside
-    the Basic Multilingual Plane (emoji) break Kkma's and Komoran's string conversion. So the
-    wrapper returns ``[]`` for blank text, collapses whitespace, and passes emoji through as
-    tokens of their own with the backend's symbol tag (``SW``, ``S`` or ``Foreign``).
+    whitespace-only text makes Hannanum wait forever and Komoran raise, characters outside
+    the Basic Multilingual Plane (emoji) break Kkma's and Komoran's string conversion, long
+    texts make Okt slow (its time grows faster than the length) and a long run without spaces
+    makes Hannanum print a Java error and return nothing. So the wrapper returns ``[]`` for
+    blank text, passes emoji through as tokens of their own with the backend's symbol tag
+    (``SW``, ``S`` or ``Foreign``), and analyses the text in pieces of at most
+    :data:`KONLPY_CHUNK_CHARS` characters cut at whitespace (:func:`chunk_words`).
     """
 
     def __init__(self, name: str, join_tags: bool = False) -> None:
@@ -358,8 +399,14 @@ class KonlpyTokenizer(MorphTokenizer):
         for i, part in enumerate(_OUTSIDE_BMP.split(text)):
             if i % 2:  # the captured separators: one astral character each
                 pairs.append((part, self.symbol_tag))
-            elif part.strip():
-                pairs.extend((str(form), str(tag)) for form, tag in self.backend.pos(collapse_whitespace(part)))
+            else:
+                for piece in chunk_words(part):
+                    found = self.backend.pos(piece)
+                    if not found:  # Hannanum's answer to a long run without spaces (after a Java error)
+                        raise ValueError(
+                            f"{self.name} 분석기가 '{piece[:20]}…'({len(piece)}자)를 분석하지 못했습니다(빈 결과). "
+                            f"띄어쓰기 없이 긴 글은 띄어쓰기를 넣거나 kiwi·okt 분석기를 쓰세요.")
+                    pairs.extend((str(form), str(tag)) for form, tag in found)
         return pairs
 
 
@@ -426,7 +473,7 @@ class SentencePieceTokenizer(Tokenizer):
         return self.processor.unk_id()
 
     def tokenize(self, text: str) -> list[str]:
-        return self.processor.encode(text, out_type=str)
+        return self.processor.encode(require_text(text), out_type=str)
 
     def encode(self, text: str, *, add_bos: bool = False, add_eos: bool = False) -> list[int]:
         """Ids of the pieces, optionally with ``<s>`` first and ``</s>`` last."""
@@ -482,6 +529,18 @@ PAD_TOKEN = ""
 OOV_TOKEN = "[UNK]"
 
 
+def _token_lists(token_lists: Iterable[Iterable[str]]) -> Iterable[Iterable[str]]:
+    """Pass the token lists through, refusing texts where token lists are expected."""
+    if isinstance(token_lists, (str, bytes)):
+        raise TypeError("토큰 리스트의 리스트가 필요한데 문자열 하나를 받았습니다. "
+                        "예: Vocabulary.from_corpus(tokenizer.tokenize_all(texts))")
+    for tokens in token_lists:
+        if isinstance(tokens, (str, bytes)):
+            raise TypeError(f"토큰 리스트 대신 문장 {tokens[:30]!r}을(를) 받았습니다. 문장은 글자 단위로 세어지므로, "
+                            f"먼저 토큰화하세요: Vocabulary.from_corpus(tokenizer.tokenize_all(texts))")
+        yield tokens
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Tokens ↔ integers with Keras' conventions: 0 padding ``""``, 1 ``"[UNK]"``, then by frequency.
@@ -512,7 +571,7 @@ class Vocabulary:
         """
         if max_tokens is not None and max_tokens < 2:
             raise ValueError(f"max_tokens는 특수 토큰 두 개를 포함하므로 2 이상이어야 합니다 (받은 값: {max_tokens}).")
-        counter = Counter(token for tokens in token_lists for token in tokens)
+        counter = Counter(token for tokens in _token_lists(token_lists) for token in tokens)
         ranked = sorted(
             ((n, t) for t, n in counter.items() if n >= min_count and t not in (PAD_TOKEN, OOV_TOKEN)),
             reverse=True,
@@ -537,8 +596,17 @@ class Vocabulary:
         return [self.index(t) for t in tokens]
 
     def decode(self, ids: Iterable[int], *, skip_padding: bool = True) -> list[str]:
-        """Tokens of an integer sequence; padding (0) is dropped unless ``skip_padding=False``."""
-        return [self.tokens[i] for i in map(int, ids) if i or not skip_padding]
+        """Tokens of an integer sequence; padding (0) is dropped unless ``skip_padding=False``.
+
+        An id outside ``0 .. len(self) - 1`` (e.g. a negative one) is a ``ValueError``.
+        """
+        tokens = []
+        for i in map(int, ids):
+            if not 0 <= i < len(self.tokens):
+                raise ValueError(f"어휘에 없는 번호 {i}: 번호는 0 이상 {len(self.tokens) - 1} 이하여야 합니다.")
+            if i or not skip_padding:
+                tokens.append(self.tokens[i])
+        return tokens
 
 
 def oov_rate(token_lists: Iterable[Iterable[str]], known: Container[str]) -> float:

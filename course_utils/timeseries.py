@@ -67,6 +67,12 @@ def split_by_date(
     """
     if context < 0:
         raise ValueError(f"context must be >= 0, got {context}")
+    if not frame.index.is_unique:
+        repeated = frame.index[frame.index.duplicated()].unique()
+        raise ValueError(f"날짜 인덱스에 같은 날짜가 여러 번 있습니다 ({len(repeated)}개, 예: {repeated[0]}). "
+                         f"frame[~frame.index.duplicated()]로 지우거나 groupby(level=0)로 합친 뒤 나누세요.")
+    if not frame.index.is_monotonic_increasing:
+        raise ValueError("날짜 인덱스가 시간 순서로 정렬되어 있지 않습니다. frame.sort_index()로 정렬한 뒤 나누세요.")
     splits: dict[str, pd.DataFrame] = {}
     previous_end: pd.Timestamp | None = None
     for position, (name, (first, last)) in enumerate(bounds.items()):
@@ -100,7 +106,11 @@ class Standardizer:
 
     @classmethod
     def fit(cls, frame: pd.DataFrame) -> Standardizer:
-        """Learn each column's mean and (population) standard deviation."""
+        """Learn each column's mean and (population) standard deviation; NaN is an error."""
+        missing = frame.columns[frame.isna().any()].tolist()
+        if missing:
+            raise ValueError(f"결측값(NaN)이 있는 열은 표준화할 수 없습니다: {missing}. "
+                             f"먼저 interpolate()나 dropna()로 처리하세요.")
         std = frame.std(ddof=0)
         constant = list(std.index[std == 0])
         if constant:
@@ -151,6 +161,11 @@ def window_dataset(
         raise ValueError(f"inputs must be (n,) or (n, features) and target (n,); got {x.shape} and {y.shape}")
     if seq_length < 1 or horizon < 1:
         raise ValueError(f"seq_length and horizon must be >= 1, got {seq_length} and {horizon}")
+    for label, values in (("inputs", x), ("target", y)):
+        bad = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1))
+        if bad.size:
+            raise ValueError(f"{label}에 NaN 또는 무한대가 {bad.size}개 시점에 있습니다 (처음: {bad[0]}번째). "
+                             f"창을 만들기 전에 interpolate()나 dropna()로 처리하세요.")
     n_windows = len(x) - seq_length - horizon + 1
     if n_windows < 1:
         raise ValueError(f"{len(x)} steps are too few for windows of {seq_length} steps and {horizon} ahead")

@@ -313,3 +313,64 @@ def test_oov_rate() -> None:
     assert text.oov_rate([["동생은", "학교에", "갔다가", "집에", "왔다"]], known) == pytest.approx(0.2)
     assert text.oov_rate([["a", "b"], []], {"a"}) == 0.5
     assert text.oov_rate([], known) == 0.0 and text.oov_rate([[]], known) == 0.0
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [None, float("nan"), b"bytes", 3])
+@pytest.mark.parametrize("tokenizer", [text.WhitespaceTokenizer(), text.CharTokenizer()], ids=["whitespace", "char"])
+def test_tokenizers_refuse_non_text_with_a_clear_type_error(tokenizer: text.Tokenizer, bad) -> None:
+    with pytest.raises(TypeError, match="str|fillna|decode"):
+        tokenizer.tokenize(bad)
+
+
+def test_bytes_into_the_char_tokenizer_says_decode() -> None:
+    with pytest.raises(TypeError, match=r"decode\('utf-8'\)"):
+        text.CharTokenizer().tokenize("한글".encode())
+
+
+def test_a_single_string_is_not_a_list_of_texts() -> None:
+    with pytest.raises(TypeError, match="리스트"):
+        text.WhitespaceTokenizer().tokenize_all("드디어 교안 다 썼다")
+    with pytest.raises(TypeError, match="tokenize_all"):
+        text.Vocabulary.from_corpus("드디어 교안")
+    with pytest.raises(TypeError, match="tokenize_all"):
+        text.Vocabulary.from_corpus(["드디어 교안", "다 썼다"])  # texts, not token lists
+    assert len(text.Vocabulary.from_corpus([["드디어", "교안"]])) == 4
+
+
+def test_decode_refuses_ids_outside_the_vocabulary() -> None:
+    vocab = text.Vocabulary.from_corpus([["a", "b", "a"]])
+    assert vocab.decode([2, 3, 0]) == ["a", "b"]
+    for bad in ([-1], [len(vocab)]):
+        with pytest.raises(ValueError, match="번호"):
+            vocab.decode(bad)
+
+
+def test_chunk_words_cuts_at_whitespace_within_the_limit() -> None:
+    words = ["가나다"] * 100
+    pieces = text.chunk_words(" ".join(words), limit=20)
+    assert all(len(p) <= 20 for p in pieces) and " ".join(pieces).split() == words
+    assert text.chunk_words("ㅋ" * 45, limit=20) == ["ㅋ" * 20, "ㅋ" * 20, "ㅋ" * 5]
+    assert text.chunk_words("  \n ") == []
+
+
+def test_konlpy_wrapper_sends_short_pieces_and_refuses_a_silent_empty_answer() -> None:
+    class Backend:  # records what the analyser receives; answers [] like Hannanum after its Java error
+        def __init__(self) -> None:
+            self.calls: list[str] = []
+
+        def pos(self, piece: str) -> list[tuple[str, str]]:
+            self.calls.append(piece)
+            return [] if piece.startswith("ㅋ") else [(w, "N") for w in piece.split()]
+
+    tokenizer = text.KonlpyTokenizer("hannanum")
+    tokenizer._backend = backend = Backend()
+    long_text = " ".join(["교안"] * 1000)
+    assert tokenizer.tokenize(long_text) == ["교안"] * 1000
+    assert max(len(c) for c in backend.calls) <= text.KONLPY_CHUNK_CHARS and len(backend.calls) > 1
+    with pytest.raises(ValueError, match="hannanum.*kiwi"):
+        tokenizer.tokenize("ㅋ" * 600)
+    with pytest.raises(TypeError):
+        tokenizer.tokenize(None)

@@ -274,3 +274,33 @@ def test_results_table_compares_each_row_with_its_baseline() -> None:
     with pytest.raises(ValueError, match="positive"):
         table.add("bad", mae=1.0, baseline_mae=0.0, inputs="-")
     assert ts.ResultsTable().frame().empty
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def _daily(n: int = 30) -> pd.DataFrame:
+    return pd.DataFrame({"y": np.arange(n, dtype=float)}, index=pd.date_range("2020-01-01", periods=n))
+
+
+def test_split_by_date_refuses_unsorted_or_duplicated_dates() -> None:
+    bounds = {"train": ("2020-01-01", "2020-01-20"), "valid": ("2020-01-21", "2020-01-30")}
+    frame = _daily()
+    with pytest.raises(ValueError, match="sort_index"):
+        ts.split_by_date(frame.iloc[::-1], bounds)
+    with pytest.raises(ValueError, match="duplicated"):
+        ts.split_by_date(pd.concat([frame, frame.iloc[[5]]]).sort_index(), bounds)
+    assert len(ts.split_by_date(frame, bounds)["valid"]) == 10
+
+
+def test_nan_is_refused_by_window_dataset_and_standardizer() -> None:
+    values = np.arange(20, dtype=float)
+    values[7] = np.nan
+    with pytest.raises(ValueError, match="NaN.*7"):
+        ts.window_dataset(values, np.arange(20.0), seq_length=3)
+    with pytest.raises(ValueError, match="target"):
+        ts.window_dataset(np.arange(20.0), values, seq_length=3)
+    frame = _daily()
+    frame.iloc[3, 0] = np.nan
+    with pytest.raises(ValueError, match=r"\['y'\]"):
+        ts.Standardizer.fit(frame)
