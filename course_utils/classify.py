@@ -158,10 +158,17 @@ class TextClassifier:
 
 
 def _check_proba(y_true: Any, proba: Any) -> tuple[np.ndarray, np.ndarray]:
-    truth = np.asarray(y_true).ravel().astype(int)
+    raw = np.asarray(y_true).ravel()
+    if raw.dtype.kind not in "biuf" or (raw.dtype.kind == "f" and not np.all(np.mod(raw, 1) == 0)):
+        raise ValueError(f"y_true는 정수 레이블(0, 1, ...)이어야 해요 (받은 값의 예: {raw[:3].tolist()}). "
+                         f"확률이라면 레이블로 바꾼 뒤 넘기세요.")
+    truth = raw.astype(int)
     prob = np.asarray(proba, dtype=float)
     if prob.ndim != 2 or prob.shape[0] != truth.shape[0]:
         raise ValueError(f"proba는 (표본 수, 클래스 수) 모양이어야 해요: y_true {truth.shape}, proba {prob.shape}")
+    if truth.size and (truth.min() < 0 or truth.max() >= prob.shape[1]):
+        raise ValueError(f"y_true의 레이블은 0 이상 {prob.shape[1] - 1} 이하여야 해요 "
+                         f"(받은 범위: {truth.min()}..{truth.max()}).")
     return truth, prob
 
 

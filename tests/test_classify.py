@@ -189,3 +189,12 @@ def test_exercise_06_answers_match_sklearn_keras_and_the_data(with_mirror) -> No
     ynat = data.load_ynat()
     weights = compute_class_weight("balanced", classes=np.arange(7), y=ynat.train["label"])
     assert check.grade("06_3", (ynat.label_names[int(weights.argmax())], float(weights.max())))
+
+
+def test_confident_mistakes_refuses_float_labels_that_are_not_integers() -> None:
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    with pytest.raises(ValueError, match="정수 레이블"):
+        classify.confident_mistakes(np.array([0.7, 0.2, 1.0]), proba)  # astype(int) would read 0, 0, 1
+    with pytest.raises(ValueError, match="0 이상 1 이하"):
+        classify.confident_mistakes(np.array([0, 2, 1]), proba)
+    assert list(classify.confident_mistakes(np.array([1.0, 1.0, 1.0]), proba)) == [0, 2]
