@@ -23,8 +23,11 @@ Importing this module imports Keras and TensorFlow; call ``config.setup()`` firs
 
 from __future__ import annotations
 
+import io
 import time
+import warnings
 from collections.abc import Iterable, Sequence
+from importlib.resources import files
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,8 +42,9 @@ from course_utils.text import OOV_TOKEN, PAD_TOKEN, Vocabulary
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "word_eval"
-"""The course's own analogy and similarity sets (``analogies.tsv``, ``similarity.tsv``)."""
+EVAL_DIR = files("course_utils") / "word_eval"
+"""The course's own analogy and similarity sets (``analogies.tsv``, ``similarity.tsv``, ``README.md``),
+shipped inside the package and read with :mod:`importlib.resources`, so a wheel install can evaluate too."""
 
 # ---------------------------------------------------------------------------------------------
 # Corpus and training pairs
@@ -98,14 +102,24 @@ def korean_corpus(n_titles: int | None = None, n_reviews: int | None = None, see
     (notebook 06) never see its headlines through the vectors. ``n_titles`` / ``n_reviews``
     take reproducible subsets (:func:`course_utils.data.sample_frame`); headlines come first.
     """
+    return korean_corpus_with_sources(n_titles, n_reviews, seed)[0]
+
+
+def korean_corpus_with_sources(
+    n_titles: int | None = None, n_reviews: int | None = None, seed: int = 0
+) -> tuple[list[list[str]], np.ndarray]:
+    """:func:`korean_corpus` and, for each of its sentences, its source: ``"news"`` or ``"review"``."""
     from course_utils import data, text
 
     ynat = data.load_ynat()
     titles = data.sample_frame(pd.concat([ynat.train, ynat.valid], ignore_index=True), n_titles, seed=seed)["title"]
     reviews = data.sample_frame(data.load_nsmc_test(), n_reviews, seed=seed)["document"]
     cleaned = [text.clean_korean(t, abbreviations=text.NEWS_HANJA_ABBREVIATIONS) for t in [*titles, *reviews]]
+    sources = ["news"] * len(titles) + ["review"] * len(reviews)
     kiwi = text.make_tokenizer("kiwi")
-    return [[whitespace_free(t) for t in tokens] for tokens in kiwi.tokenize_all(cleaned) if tokens]
+    kept = [([whitespace_free(t) for t in tokens], source)
+            for tokens, source in zip(kiwi.tokenize_all(cleaned), sources) if tokens]
+    return [tokens for tokens, _ in kept], np.array([source for _, source in kept])
 
 
 def english_corpus(n_reviews: int | None = None, seed: int = 0) -> list[list[str]]:
@@ -491,12 +505,13 @@ def solve_analogy(vectors: KeyedVectors, a: str, b: str, c: str) -> str:
 def load_eval_set(kind: str, lang: str | None = None) -> pd.DataFrame:
     """The course's evaluation items: ``kind`` ``"analogies"`` or ``"similarity"``, optionally one language.
 
-    Analogies have columns ``lang, a, b, c, d`` (a : b :: c : d); similarity pairs
-    ``lang, word1, word2, score`` (0–10, written for this course; see ``data/word_eval/README.md``).
+    Analogies have columns ``lang, relation, a, b, c, d`` (a : b :: c : d); similarity pairs
+    ``lang, word1, word2, score`` (0–10, written for this course; see ``course_utils/word_eval/README.md``).
     """
     if kind not in ("analogies", "similarity"):
         raise ValueError(f"kind는 'analogies' 또는 'similarity'입니다 (받은 값: {kind!r}).")
-    frame = pd.read_csv(EVAL_DIR / f"{kind}.tsv", sep="\t", dtype=str, keep_default_na=False, comment="#")
+    source = io.StringIO((EVAL_DIR / f"{kind}.tsv").read_text(encoding="utf-8"))
+    frame = pd.read_csv(source, sep="\t", dtype=str, keep_default_na=False, comment="#")
     if kind == "similarity":
         frame["score"] = frame["score"].astype(float)
     return frame if lang is None else frame[frame["lang"] == lang].reset_index(drop=True)
@@ -511,26 +526,81 @@ def covered(frame: pd.DataFrame, vectors: KeyedVectors) -> np.ndarray:
     return frame[_words(frame)].map(lambda w: w in vectors.key_to_index).all(axis=1).to_numpy()
 
 
-def evaluate(vectors: KeyedVectors, lang: str) -> dict[str, float]:
+@dataclass(frozen=True)
+class ItemScores:
+    """Per-item results on the covered items of one language: what :func:`evaluate` summarises."""
+
+    hits: np.ndarray        # analogy answered exactly (bool), one per covered analogy
+    human: np.ndarray       # similarity score given by the course authors, one per covered pair
+    cosine: np.ndarray      # cosine of the pair's two vectors
+    analogy_total: int
+    pair_total: int
+
+
+def item_scores(vectors: KeyedVectors, lang: str) -> ItemScores:
+    """Score every covered analogy (3CosAdd top-1) and similarity pair (cosine) of ``lang``."""
+    analogies, pairs = load_eval_set("analogies", lang), load_eval_set("similarity", lang)
+    a_ok, s_ok = covered(analogies, vectors), covered(pairs, vectors)
+    hits = np.array([solve_analogy(vectors, r.a, r.b, r.c) == r.d for r in analogies[a_ok].itertuples()], dtype=bool)
+    cosine = np.array([vectors.similarity(r.word1, r.word2) for r in pairs[s_ok].itertuples()], dtype=float)
+    return ItemScores(hits, pairs["score"][s_ok].to_numpy(dtype=float), cosine, len(analogies), len(pairs))
+
+
+def _spearman(human: np.ndarray, cosine: np.ndarray) -> float:
+    from scipy.stats import spearmanr
+
+    return float(spearmanr(human, cosine).statistic) if len(human) > 2 else float("nan")
+
+
+def bootstrap_intervals(
+    scores: ItemScores, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals of the analogy accuracy and the similarity Spearman ρ.
+
+    Items (analogies, pairs) are resampled with replacement ``n_boot`` times, each set on its
+    own; the interval holds the central ``level`` share of the resampled statistics.
+    """
+    if not 0 < level < 1 or n_boot < 1:
+        raise ValueError(f"level은 0과 1 사이, n_boot는 1 이상이어야 합니다 (받은 값: {level}, {n_boot}).")
+    rng = np.random.default_rng(seed)
+    tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
+    result: dict[str, tuple[float, float]] = {}
+    if len(scores.hits):
+        draws = rng.integers(len(scores.hits), size=(n_boot, len(scores.hits)))
+        low, high = np.percentile(scores.hits[draws].mean(axis=1), tails)
+        result["유추 정확도"] = (float(low), float(high))
+    if len(scores.human) > 2:
+        draws = rng.integers(len(scores.human), size=(n_boot, len(scores.human)))
+        with warnings.catch_warnings():  # a resample can repeat one pair only: ρ undefined, skipped below
+            warnings.simplefilter("ignore")
+            rhos = np.array([_spearman(scores.human[d], scores.cosine[d]) for d in draws])
+        low, high = np.nanpercentile(rhos, tails)
+        result["유사도 스피어만"] = (float(low), float(high))
+    return result
+
+
+def evaluate(vectors: KeyedVectors, lang: str, *, n_boot: int = 0, seed: int = 0) -> dict[str, Any]:
     """Analogy top-1 accuracy and similarity Spearman ρ on the covered items, and the coverage.
 
     Accuracy is over the covered analogies (items with a missing word are not counted as
     wrong, but the coverage is reported beside it). Keys are the Korean column names of the
     notebook's tables: 유추 정확도, 유추 포함 (``"covered/total"``), 유사도 스피어만, 유사도 포함.
+    With ``n_boot > 0`` the 95 % bootstrap intervals (:func:`bootstrap_intervals`) are added
+    as 유추 하한, 유추 상한, 유사도 하한, 유사도 상한.
     """
-    from scipy.stats import spearmanr
-
-    analogies, pairs = load_eval_set("analogies", lang), load_eval_set("similarity", lang)
-    a_ok, s_ok = covered(analogies, vectors), covered(pairs, vectors)
-    hits = [solve_analogy(vectors, r.a, r.b, r.c) == r.d for r in analogies[a_ok].itertuples()]
-    cosines = [vectors.similarity(r.word1, r.word2) for r in pairs[s_ok].itertuples()]
-    rho = spearmanr(pairs["score"][s_ok], cosines).statistic if s_ok.sum() > 2 else float("nan")
-    return {
-        "유추 정확도": float(np.mean(hits)) if hits else float("nan"),
-        "유추 포함": f"{a_ok.sum()}/{len(analogies)}",
-        "유사도 스피어만": float(rho),
-        "유사도 포함": f"{s_ok.sum()}/{len(pairs)}",
+    scores = item_scores(vectors, lang)
+    result: dict[str, Any] = {
+        "유추 정확도": float(np.mean(scores.hits)) if len(scores.hits) else float("nan"),
+        "유추 포함": f"{len(scores.hits)}/{scores.analogy_total}",
+        "유사도 스피어만": _spearman(scores.human, scores.cosine),
+        "유사도 포함": f"{len(scores.human)}/{scores.pair_total}",
     }
+    if n_boot > 0:
+        intervals = bootstrap_intervals(scores, n_boot=n_boot, seed=seed)
+        nan = (float("nan"), float("nan"))
+        result["유추 하한"], result["유추 상한"] = intervals.get("유추 정확도", nan)
+        result["유사도 하한"], result["유사도 상한"] = intervals.get("유사도 스피어만", nan)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

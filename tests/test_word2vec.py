@@ -241,6 +241,9 @@ def test_evaluate_scores_covered_items_only(toy_vectors, tmp_path: Path, monkeyp
     monkeypatch.setattr(word2vec, "EVAL_DIR", tmp_path)
     scores = word2vec.evaluate(toy_vectors, "en")
     assert scores["유추 정확도"] == 0.5 and scores["유추 포함"] == "2/3"
+    with_intervals = word2vec.evaluate(toy_vectors, "en", n_boot=200)
+    assert with_intervals["유추 하한"] <= 0.5 <= with_intervals["유추 상한"]
+    assert with_intervals["유사도 하한"] <= with_intervals["유사도 상한"]
     assert scores["유사도 포함"] == "3/4"
     cosines = [toy_vectors.similarity(*p) for p in (("man", "king"), ("king", "queen"), ("apple", "pear"))]
     assert np.argsort(cosines).tolist() == [1, 0, 2] and scores["유사도 스피어만"] == pytest.approx(1.0)
@@ -249,22 +252,52 @@ def test_evaluate_scores_covered_items_only(toy_vectors, tmp_path: Path, monkeyp
 def test_course_eval_set_is_well_formed() -> None:
     analogies = word2vec.load_eval_set("analogies")
     pairs = word2vec.load_eval_set("similarity")
-    assert list(analogies.columns) == ["lang", "a", "b", "c", "d"]
+    assert list(analogies.columns) == ["lang", "relation", "a", "b", "c", "d"]
     assert list(pairs.columns) == ["lang", "word1", "word2", "score"]
     for frame in (analogies, pairs):
         assert set(frame["lang"]) == {"ko", "en"}
-        assert (frame["lang"].value_counts() >= 10).all()
-        words = frame.drop(columns=["lang", "score"], errors="ignore")
+        assert (frame["lang"].value_counts() >= 100).all()  # at least 100 items per language
+        words = frame.drop(columns=["lang", "relation", "score"], errors="ignore")
         assert (words != "").all().all() and not words.map(lambda w: any(c.isspace() for c in w)).any().any()
         assert not frame.duplicated().any()
-    assert 30 <= len(analogies) + len(pairs) <= 60
     assert analogies[["a", "b", "c", "d"]].nunique(axis=1).eq(4).all()  # four different words per item
     assert (pairs["word1"] != pairs["word2"]).all()
+    unordered = pairs.apply(lambda r: (r.lang, *sorted((r.word1, r.word2))), axis=1)
+    assert not unordered.duplicated().any()  # no pair twice, in either order
     assert pairs["score"].between(0, 10).all() and pairs["score"].nunique() > 5
     assert len(word2vec.load_eval_set("similarity", "ko")) + len(word2vec.load_eval_set("similarity", "en")) == len(pairs)
     with pytest.raises(ValueError):
         word2vec.load_eval_set("synonyms")
     assert (word2vec.EVAL_DIR / "README.md").read_text("utf-8").count("written for this course") == 1
+
+
+def test_eval_set_is_package_data_read_with_importlib_resources() -> None:
+    from importlib.resources import files
+
+    folder = files("course_utils") / "word_eval"
+    assert word2vec.EVAL_DIR == folder
+    for name in ("analogies.tsv", "similarity.tsv", "README.md"):
+        assert (folder / name).is_file(), name
+    header = [line for line in (folder / "analogies.tsv").read_text("utf-8").splitlines() if not line.startswith("#")][0]
+    assert header.split("\t") == ["lang", "relation", "a", "b", "c", "d"]
+
+
+def test_bootstrap_intervals_contain_the_estimate_and_shrink_with_more_items() -> None:
+    rng = np.random.default_rng(0)
+    small = word2vec.ItemScores(rng.random(20) < 0.5, rng.random(20), rng.random(20), 20, 20)
+    human = rng.random(400)
+    large = word2vec.ItemScores(rng.random(400) < 0.5, human, human + rng.normal(0, 0.3, 400), 400, 400)
+    for scores in (small, large):
+        intervals = word2vec.bootstrap_intervals(scores, n_boot=300, seed=1)
+        low, high = intervals["유추 정확도"]
+        assert low <= scores.hits.mean() <= high
+        assert intervals == word2vec.bootstrap_intervals(scores, n_boot=300, seed=1)  # seeded
+    width = lambda s, key: np.subtract(*word2vec.bootstrap_intervals(s, n_boot=300)[key][::-1])
+    assert width(large, "유추 정확도") < width(small, "유추 정확도")
+    low, high = word2vec.bootstrap_intervals(large, n_boot=300)["유사도 스피어만"]
+    assert 0.5 < low < high < 1.0
+    with pytest.raises(ValueError):
+        word2vec.bootstrap_intervals(small, level=1.5)
 
 
 # --- .vec files and Embedding initialisation -------------------------------------------------------------
