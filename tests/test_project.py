@@ -31,7 +31,7 @@ def environment_pip_requirements() -> dict[str, str]:
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     pip_block = text.split("- pip:", 1)[1]
     items = [m.strip().strip('"') for m in re.findall(r"^\s+- (.+?)\s*(?:#.*)?$", pip_block, re.M)]
-    reqs = [Requirement(i) for i in items if not i.startswith("-e")]
+    reqs = [Requirement(i) for i in items if not i.startswith(("-e", "-c"))]
     return {r.name.lower(): str(r.specifier) for r in reqs}
 
 
@@ -216,6 +216,20 @@ def test_coverage_mentions_every_topic_of_the_lecture_readme() -> None:
     rows = coverage_rows()
     for (note, topic), phrase in README_TOPICS.items():
         assert any(phrase in row["item"] for row in rows if row["note"] == note), f"{note}: no row mentions {topic!r}"
+
+
+# One term per concept in notebook prose (course-style.md): variant → the course's term.
+VARIANT_TERMS = {"과적합": "과대적합", "인내심": "참을성", "기준선": "기준 모델", "낱말": "단어"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_uses_the_course_terms(path: Path) -> None:
+    found = []
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            found += [f"{variant} → {term}" for variant, term in VARIANT_TERMS.items() if variant in source]
+    assert not found, f"{path.name}: {sorted(set(found))}"
 
 
 def test_ci_runs_the_test_command_written_in_the_readme() -> None:
