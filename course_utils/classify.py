@@ -17,7 +17,10 @@ Keras' conventions (0 padding, 1 ``[UNK]``, then by frequency)::
     classifier.predict(["손흥민 시즌 10호 골"])                    # a frame: text, topic, probability
 
 :func:`confident_mistakes` and :func:`mistakes_frame` find the misclassified texts that a
-multi-class model was most sure about.
+multi-class model was most sure about; :func:`expected_calibration_error` measures how far its
+confidence is from its accuracy; :func:`bootstrap_difference` puts a paired bootstrap interval
+around the macro-F1 (or accuracy) difference of two models on the same examples, with
+:func:`macro_f1_from_confusion` computing macro-F1 straight from confusion counts.
 
 Importing this module imports Keras; call ``config.setup()`` first in a notebook.
 """
@@ -203,3 +206,95 @@ def mistakes_frame(
         "예측 확률": prob[chosen, predicted[chosen]],
         "정답 확률": prob[chosen, truth[chosen]],
     }, index=chosen)
+
+
+def macro_f1_from_confusion(matrix: Any) -> float:
+    """Macro-F1 of a ``(K, K)`` confusion matrix (rows = true class, columns = prediction).
+
+    Each class's F1 is ``2 TP / (2 TP + FP + FN)`` and 0 where that is 0 / 0 (a class neither
+    present nor predicted), as ``f1_score(..., labels=range(K), average="macro", zero_division=0)``.
+    """
+    counts = np.asarray(matrix, dtype=float)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.shape[0] == 0:
+        raise ValueError(f"혼동 행렬은 (클래스 수, 클래스 수) 모양의 정사각 행렬이어야 해요 (받은 모양: {counts.shape}).")
+    return float(_macro_f1_batch(counts[None])[0])
+
+
+def _macro_f1_batch(matrices: np.ndarray) -> np.ndarray:
+    """Macro-F1 of each confusion matrix in a ``(B, K, K)`` stack."""
+    true_positive = np.diagonal(matrices, axis1=1, axis2=2)
+    denominator = matrices.sum(axis=2) + matrices.sum(axis=1)  # 2 TP + FN + FP
+    f1 = np.divide(2 * true_positive, denominator, out=np.zeros_like(true_positive), where=denominator > 0)
+    return f1.mean(axis=1)
+
+
+@dataclass(frozen=True)
+class BootstrapDifference:
+    """A paired bootstrap of ``metric(b) - metric(a)`` on the same examples."""
+
+    difference: float
+    low: float
+    high: float
+    level: float
+
+    def __str__(self) -> str:
+        return f"{self.difference:+.4f} ({self.level:.0%} 구간 {self.low:+.4f} ~ {self.high:+.4f})"
+
+    @property
+    def excludes_zero(self) -> bool:
+        """Whether the interval lies entirely on one side of zero."""
+        return self.low > 0 or self.high < 0
+
+
+def bootstrap_difference(
+    y_true: Any, pred_a: Any, pred_b: Any, *, num_classes: int, metric: str = "macro_f1",
+    n_resamples: int = 1_000, level: float = 0.95, seed: int = 0,
+) -> BootstrapDifference:
+    """Paired bootstrap interval of ``metric(pred_b) - metric(pred_a)`` (``"macro_f1"`` or ``"accuracy"``).
+
+    Resamples the examples with replacement ``n_resamples`` times, scores both predictions on
+    each resample and returns the observed difference with the percentile interval.
+    """
+    truth = np.asarray(y_true).ravel().astype(int)
+    preds = [np.asarray(p).ravel().astype(int) for p in (pred_a, pred_b)]
+    if any(p.shape != truth.shape for p in preds) or truth.size == 0:
+        raise ValueError(f"y_true, pred_a, pred_b는 길이가 같고 비어 있지 않아야 해요: "
+                         f"{truth.shape}, {preds[0].shape}, {preds[1].shape}")
+    if metric not in ("macro_f1", "accuracy"):
+        raise ValueError(f"metric은 'macro_f1' 또는 'accuracy'여야 해요 (받은 값: {metric!r}).")
+    if not 0 < level < 1:
+        raise ValueError(f"level은 0과 1 사이여야 해요 (받은 값: {level}).")
+    for values in (truth, *preds):
+        if values.min() < 0 or values.max() >= num_classes:
+            raise ValueError(f"레이블은 0 이상 num_classes({num_classes}) 미만이어야 해요.")
+    rng = np.random.default_rng(seed)
+    samples = np.vstack([np.arange(truth.size), rng.integers(0, truth.size, size=(n_resamples, truth.size))])
+
+    def score(pred: np.ndarray) -> np.ndarray:
+        if metric == "accuracy":
+            return (pred[samples] == truth[samples]).mean(axis=1)
+        cells = truth[samples] * num_classes + pred[samples] + (np.arange(len(samples)) * num_classes**2)[:, None]
+        counts = np.bincount(cells.ravel(), minlength=len(samples) * num_classes**2)
+        return _macro_f1_batch(counts.reshape(len(samples), num_classes, num_classes).astype(float))
+
+    differences = score(preds[1]) - score(preds[0])
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(differences[1:], [tail, 100 - tail])
+    return BootstrapDifference(float(differences[0]), float(low), float(high), level)
+
+
+def expected_calibration_error(y_true: Any, proba: Any, n_bins: int = 10) -> float:
+    """Expected calibration error of the top-class probability, in equal-width bins.
+
+    The confidence of an example is its largest probability; it falls in bin ``b`` of
+    ``np.linspace(0, 1, n_bins + 1)`` as in ``sklearn.calibration.calibration_curve``. ECE is
+    ``Σ_b (n_b / n) · |accuracy_b − mean confidence_b|`` over the non-empty bins.
+    """
+    truth, prob = _check_proba(y_true, proba)
+    if n_bins < 1:
+        raise ValueError(f"n_bins는 1 이상이어야 해요 (받은 값: {n_bins}).")
+    confidence = prob.max(axis=1)
+    correct = (prob.argmax(axis=1) == truth).astype(float)
+    bins = np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], confidence)
+    gap = np.bincount(bins, weights=correct, minlength=n_bins) - np.bincount(bins, weights=confidence, minlength=n_bins)
+    return float(np.abs(gap).sum() / len(truth))

@@ -171,24 +171,111 @@ def test_mistakes_frame_names_labels_and_probabilities() -> None:
         classify.mistakes_frame(texts[:2], [0, 0, 1], proba, ["정치", "경제"])
 
 
-def test_exercise_06_answers_match_sklearn_keras_and_the_data(with_mirror) -> None:
-    from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.utils.class_weight import compute_class_weight
+def test_exercise_06_answers_match_sklearn_and_keras() -> None:
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
-    from course_utils import check, data
+    from course_utils import check
     from course_utils.exercises import nb06
 
     y_true, y_pred = np.array([0] * 90 + [1] * 10), np.zeros(100, dtype=int)
     scores = (accuracy_score(y_true, y_pred), f1_score(y_true, y_pred, average="macro", zero_division=0))
-    assert check.grade("06_1", scores)
+    assert check.grade("06_1", scores) and check.grade("06_1", np.round(scores, 3))
+    assert not check.grade("06_1", np.round(scores, 2))  # 0.47 is a different answer
 
-    layer = keras.layers.Bidirectional(keras.layers.GRU(nb06.GRU_UNITS))
-    layer.build((None, None, nb06.GRU_INPUT))
-    assert check.grade("06_2", layer.count_params())
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(nb06.LSTM_UNITS, return_sequences=True))
+    layer.build((None, None, nb06.LSTM_INPUT))
+    assert check.grade("06_2", layer.count_params()) and nb06.SOLUTIONS["06_2"] == layer.count_params()
 
-    ynat = data.load_ynat()
-    weights = compute_class_weight("balanced", classes=np.arange(7), y=ynat.train["label"])
-    assert check.grade("06_3", (ynat.label_names[int(weights.argmax())], float(weights.max())))
+    def learner(matrix: np.ndarray) -> float:  # a correct solution written differently from the reference
+        labels = np.arange(len(matrix))
+        truth = np.repeat(np.repeat(labels, len(labels)), np.asarray(matrix).ravel())
+        guess = np.repeat(np.tile(labels, len(labels)), np.asarray(matrix).ravel())
+        return f1_score(truth, guess, labels=labels, average="macro", zero_division=0)
+
+    assert check.grade("06_3", learner)
+    for (matrix,) in nb06._confusion_cases():  # the hidden cases are real confusion matrices
+        labels = np.arange(len(matrix))
+        truth = np.repeat(np.repeat(labels, len(labels)), matrix.ravel())
+        guess = np.repeat(np.tile(labels, len(labels)), matrix.ravel())
+        np.testing.assert_array_equal(confusion_matrix(truth, guess, labels=labels), matrix)
+
+
+def test_exercise_06_3_reports_the_first_failing_case_and_a_crash_as_hints(capsys: pytest.CaptureFixture[str]) -> None:
+    from course_utils import check
+
+    def crashes(matrix: np.ndarray) -> float:
+        return matrix.sum(axis=2)
+
+    def stub(matrix: np.ndarray) -> None:
+        ...
+
+    check.exercise_06_3(lambda matrix: float(np.trace(matrix) / np.sum(matrix)))
+    assert "1번째 검사에서 결과가 달라요" in capsys.readouterr().out
+    check.exercise_06_3(crashes)
+    assert "AxisError" in capsys.readouterr().out
+    check.exercise_06_3(stub)
+    assert "None" in capsys.readouterr().out
+    with pytest.raises(AssertionError):
+        check.exercise_06_3(stub, strict=True)
+
+
+def test_macro_f1_from_confusion_matches_sklearn_including_absent_classes() -> None:
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    rng = np.random.default_rng(1)
+    for num_classes in (2, 3, 7):
+        y_true = rng.integers(0, num_classes, 200)
+        y_pred = np.where(rng.random(200) < 0.6, y_true, rng.integers(0, num_classes - 1, 200))  # last class rarely predicted
+        matrix = confusion_matrix(y_true, y_pred, labels=range(num_classes))
+        expected = f1_score(y_true, y_pred, labels=range(num_classes), average="macro", zero_division=0)
+        assert classify.macro_f1_from_confusion(matrix) == pytest.approx(expected)
+    # class 2 is neither present nor predicted: its F1 counts as 0, as sklearn's zero_division=0
+    assert classify.macro_f1_from_confusion([[3, 1, 0], [0, 2, 0], [0, 0, 0]]) == pytest.approx(
+        f1_score([0, 0, 0, 0, 1, 1], [0, 0, 0, 1, 1, 1], labels=[0, 1, 2], average="macro", zero_division=0))
+    with pytest.raises(ValueError, match="정사각"):
+        classify.macro_f1_from_confusion(np.ones((2, 3)))
+
+
+def test_bootstrap_difference_is_paired_and_brackets_the_observed_difference() -> None:
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(0)
+    y_true = rng.integers(0, 3, 400)
+    weak = np.where(rng.random(400) < 0.6, y_true, rng.integers(0, 3, 400))
+    strong = np.where(rng.random(400) < 0.9, y_true, rng.integers(0, 3, 400))
+    result = classify.bootstrap_difference(y_true, weak, strong, num_classes=3)
+    expected = f1_score(y_true, strong, average="macro") - f1_score(y_true, weak, average="macro")
+    assert result.difference == pytest.approx(expected)
+    assert result.low < result.difference < result.high and result.excludes_zero and result.low > 0
+    same = classify.bootstrap_difference(y_true, weak, weak, num_classes=3, metric="accuracy")
+    assert (same.difference, same.low, same.high) == (0.0, 0.0, 0.0)  # paired: identical models never differ
+    assert not same.excludes_zero and "95%" in str(same)
+    with pytest.raises(ValueError, match="metric"):
+        classify.bootstrap_difference(y_true, weak, strong, num_classes=3, metric="recall")
+    with pytest.raises(ValueError, match="num_classes"):
+        classify.bootstrap_difference(y_true, weak, strong, num_classes=2)
+
+
+def test_expected_calibration_error_by_hand_and_against_calibration_curve() -> None:
+    from sklearn.calibration import calibration_curve
+
+    # confidences 0.9, 0.9 (one right) and 0.6 (right): bins (0.8, 0.9] and (0.5, 0.6]
+    proba = np.array([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4]])
+    y_true = np.array([0, 0, 0])
+    assert classify.expected_calibration_error(y_true, proba) == pytest.approx((2 * abs(0.5 - 0.9) + abs(1 - 0.6)) / 3)
+    assert classify.expected_calibration_error([0, 1], np.eye(2)) == 0.0  # sure and right
+    rng = np.random.default_rng(0)
+    proba = rng.dirichlet(np.ones(4) * 0.5, size=500)
+    y_true = rng.integers(0, 4, 500)
+    confidence, correct = proba.max(axis=1), proba.argmax(axis=1) == y_true
+    accuracy, mean_confidence = calibration_curve(correct, confidence, n_bins=10)
+    edges = np.linspace(0, 1, 11)
+    counts = np.bincount(np.searchsorted(edges[1:-1], confidence), minlength=10)
+    weights = counts[counts > 0] / len(y_true)
+    assert classify.expected_calibration_error(y_true, proba) == pytest.approx(
+        float(np.sum(weights * np.abs(accuracy - mean_confidence))))
+    with pytest.raises(ValueError, match="모양"):
+        classify.expected_calibration_error(y_true, proba[:, 0])
 
 
 def test_confident_mistakes_refuses_float_labels_that_are_not_integers() -> None:
