@@ -4,23 +4,32 @@
 PYTHON  ?= python3
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
-PROFILE ?= class
+# One source of truth for the run profile: the environment variable COURSE_PROFILE
+# (`COURSE_PROFILE=full make course`); `make course PROFILE=full` is the same. Default: class.
+ifdef PROFILE
+COURSE_PROFILE := $(PROFILE)
+endif
+COURSE_PROFILE ?= class
+export COURSE_PROFILE
 SITE    ?= build/site
 
 .PHONY: setup data course lab test bench student clean help
 
 help:
-	@echo "make course  - 설치 + 데이터 준비 + 모든 노트북을 '$(PROFILE)' 프로파일로 실행 + $(SITE)/index.html 생성"
+	@echo "make course  - 설치 + 데이터 준비 + 모든 노트북을 '$(COURSE_PROFILE)' 프로파일로 실행 + $(SITE)/index.html 생성"
 	@echo "make test    - 설치 + 단위 테스트 + 모든 노트북을 'ci' 프로파일로 nbval 실행"
 	@echo "make lab     - Jupyter Lab으로 notebooks/ 열기"
-	@echo "make bench   - 노트북별 실행 시간/메모리/핵심 지표를 bench/results.md 에 기록 (PROFILE=class|ci|full)"
+	@echo "make bench   - 노트북별 실행 시간/메모리/핵심 지표를 bench/results.md 에 기록 (COURSE_PROFILE=class|ci|full)"
 	@echo "make data    - 데이터셋을 캐시에 미리 받기 (수업 전에 한 번)"
 	@echo "make student - 풀이를 뺀 학생용 노트북을 build/student/ 에 만들기"
 
-$(VENV)/.installed: pyproject.toml
+# Tested versions (README, "버전 고정"); on another Python than 3.11: make setup CONSTRAINTS=
+CONSTRAINTS ?= constraints.txt
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[test]"
 	@touch $@
 
 setup: $(VENV)/.installed
@@ -29,7 +38,7 @@ data: setup
 	$(PY) -m course_utils.data fetch --all
 
 course: data
-	$(PY) -m course_utils.site --profile $(PROFILE) --out $(SITE)
+	$(PY) -m course_utils.site --profile $(COURSE_PROFILE) --out $(SITE)
 	@echo "강좌 사이트: $(SITE)/index.html"
 
 lab: setup
@@ -42,7 +51,7 @@ student: setup
 	$(PY) -m course_utils.student --out build/student
 
 bench: setup
-	$(PY) -m course_utils.bench --profile $(PROFILE) --out bench
+	$(PY) -m course_utils.bench --profile $(COURSE_PROFILE) --out bench
 
 clean:
 	rm -rf build

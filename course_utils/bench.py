@@ -118,8 +118,14 @@ def write_csv(results: Sequence[ExecResult], path: Path) -> None:
             )
 
 
+def table_cell(text: str) -> str:
+    """Make ``text`` safe inside one Markdown table cell: ``|`` escaped, line breaks as ``<br>``."""
+    lines = [line.strip() for line in str(text).replace("\\", "\\\\").replace("|", "\\|").splitlines()]
+    return "<br>".join(line for line in lines if line)
+
+
 def _table_row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+    return "| " + " | ".join(table_cell(c) for c in cells) + " |"
 
 
 def render_markdown(results: Sequence[ExecResult], profile: str, *, date: str, machine: str) -> str:
@@ -137,7 +143,7 @@ def render_markdown(results: Sequence[ExecResult], profile: str, *, date: str, m
     ]
     for r in results:
         warn = " ⚠️" if target_warnings(r) else ""
-        status = "ok" if r.ok else f"error: {r.error}".replace("|", "\\|")
+        status = "ok" if r.ok else f"error: {r.error}"
         cells = [f"{r.path.name}{warn}", r.profile, f"{r.seconds:.1f}", f"{r.peak_rss_mb:.0f}", status]
         lines.append(_table_row([*cells, format_headline(r.metrics), format_metrics(r.metrics)]))
     total = sum(r.seconds for r in results)

@@ -12,7 +12,9 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -22,12 +24,25 @@ from typing import Any
 
 import nbformat
 import psutil
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
 
-from course_utils.config import DEFAULT_PROFILE, METRICS_ENV, PROFILE_ENV, PROFILES
+from course_utils.config import DEFAULT_PROFILE, METRICS_ENV, PROFILE_ENV, PROFILES, profile
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_.+\.ipynb$")
+KERNEL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
+"""How the runner talks to its local kernels: Unix sockets where available. Over TCP, ipykernel
+warns for every kernel that the traffic is unencrypted; IPC sockets never leave the machine."""
+
+
+def _kernel_manager(socket_dir: str) -> AsyncKernelManager:
+    """A kernel manager on :data:`KERNEL_TRANSPORT`; IPC sockets go in ``socket_dir`` (an absolute
+    path: the default is relative to the current folder, which is not the kernel's)."""
+    if KERNEL_TRANSPORT == "ipc":
+        return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(socket_dir, "kernel"))
+    return AsyncKernelManager(kernel_name="python3")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder that holds ``course_utils``
 
 
@@ -65,7 +80,8 @@ def select_notebooks(directory: str | Path, only: Iterable[str] | None = None) -
 def notebook_parser(prog: str, description: str, *, out_default: str) -> argparse.ArgumentParser:
     """A parser with the options the site and the benchmark share: profile, notebooks, only, out."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="실행 프로파일 (기본값: class)")
+    parser.add_argument("--profile", choices=PROFILES, default=profile(),
+                        help=f"실행 프로파일 (기본값: 환경 변수 {PROFILE_ENV}, 없으면 {DEFAULT_PROFILE})")
     parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), metavar="DIR",
                         help="노트북 폴더 (기본값: notebooks)")
     parser.add_argument("--only", nargs="+", metavar="NN", help="이 번호의 노트북만 (예: --only 01 03)")
@@ -209,6 +225,8 @@ def execute_notebook(
         metrics_path.unlink(missing_ok=True)
     nb = nbformat.read(path, as_version=4)
     sampler: PeakRssSampler | None = None
+    socket_dir = tempfile.mkdtemp(prefix="course-kernel-")
+    kernel_manager = _kernel_manager(socket_dir)
 
     def start_sampling(**_: Any) -> None:
         nonlocal sampler
@@ -221,6 +239,7 @@ def execute_notebook(
 
     client = NotebookClient(
         nb,
+        km=kernel_manager,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent.resolve())}},
@@ -238,6 +257,12 @@ def execute_notebook(
         seconds = time.perf_counter() - started
         if sampler is not None:
             sampler.stop()
+        # nbclient cleans up only a kernel manager it created itself: close the client and the kernel here
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if kernel_manager.has_kernel:
+            run_sync(kernel_manager.shutdown_kernel)(now=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
     if output_path is not None:
         output_path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, output_path)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +15,16 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course_utils import bench, site
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
 from course_utils.runner import ExecResult, execute_notebook, list_notebooks, notebook_title, select_notebooks
 
 FIRST_CODE = """\
@@ -70,7 +84,7 @@ def test_notebook_title(course: Path, tmp_path: Path) -> None:
     assert notebook_title(untitled) == "06_untitled"
 
 
-def test_execute_notebook_reports_metrics_memory_and_env(course: Path, tmp_path: Path) -> None:
+def test_execute_notebook_reports_metrics_memory_and_env(course: Path, tmp_path: Path, capfd) -> None:
     metrics = tmp_path / "metrics.json"
     metrics.write_text('{"stale": 1.0}', encoding="utf-8")  # left over from an earlier run
     out = tmp_path / "executed.ipynb"
@@ -83,6 +97,8 @@ def test_execute_notebook_reports_metrics_memory_and_env(course: Path, tmp_path:
     assert (course / "kernel_prefix.txt").read_text(encoding="utf-8") == sys.prefix
     executed = nbformat.read(out, as_version=4)
     assert "[headline] acc = 0.5000" in executed.cells[1].outputs[0]["text"]
+    # the kernel talks over local sockets: no "running over TCP without encryption" warning per notebook
+    assert "without encryption" not in capfd.readouterr().err
 
 
 def test_execute_notebook_returns_error_instead_of_raising(course: Path, tmp_path: Path) -> None:
@@ -214,3 +230,120 @@ def test_site_home_page_lists_goal_lectures_headline_and_both_editions(tmp_path:
     student = nbformat.read(out / "downloads" / "student" / "05_demo.ipynb", as_version=4)
     assert not any("strict=True" in cell.source for cell in student.cells)
     assert "대상" in index and "기준 모델" in index
+
+
+def test_bench_markdown_keeps_one_row_per_notebook() -> None:
+    broken = ExecResult(path=Path("02_x.ipynb"), profile="ci", seconds=1, peak_rss_mb=1,
+                        error="셀 [3]: ValueError: first line\nsecond | line\n\nthird")
+    good = ExecResult(path=Path("01_x.ipynb"), profile="ci", seconds=1, peak_rss_mb=1, metrics={"a|b": 0.5})
+    report = bench.render_markdown([good, broken], "ci", date="d", machine="m")
+    rows = [line for line in report.splitlines() if line.startswith("| 0")]
+    assert len(rows) == 2
+    columns = report.splitlines()[report.splitlines().index(rows[0]) - 1].count("|")
+    for row in rows:
+        assert len(re.findall(r"(?<!\\)\|", row)) == columns, row  # unescaped pipes = the table's own
+    assert "first line<br>second \\| line<br>third" in rows[1] and "a\\|b=0.5" in rows[0]
+
+
+# --- one source of truth for the profile ---------------------------------------------------------
+
+def make_dry_run(*args: str, **env: str) -> str:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    environment = {k: v for k, v in os.environ.items() if k not in ("COURSE_PROFILE", "PROFILE")} | env
+    result = subprocess.run(["make", "-n", *args], cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+@pytest.mark.parametrize(("args", "env", "expected"), [
+    (("course",), {}, "class"),
+    (("course",), {"COURSE_PROFILE": "full"}, "full"),
+    (("course", "PROFILE=ci"), {}, "ci"),
+    (("bench",), {"COURSE_PROFILE": "ci"}, "ci"),
+])
+def test_make_runs_the_profile_of_course_profile(args, env, expected: str) -> None:
+    commands = [line for line in make_dry_run(*args, **env).splitlines() if "course_utils.site" in line
+                or "course_utils.bench" in line]
+    assert commands and all(f"--profile {expected} " in c for c in commands), commands
+
+
+def test_site_and_bench_default_to_course_profile(monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert bench.parse_args([]).profile == "full"
+    monkeypatch.delenv("COURSE_PROFILE")
+    assert bench.parse_args([]).profile == "class"
+
+
+def test_make_test_always_runs_ci() -> None:
+    [pytest_line] = [line for line in make_dry_run("test", COURSE_PROFILE="full").splitlines() if "pytest" in line]
+    assert pytest_line.startswith("COURSE_PROFILE=ci ")
+
+
+def test_readme_test_commands_set_the_ci_profile() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    conda = readme.split("conda env create", 1)[1].split("```", 1)[0]
+    [command] = [line for line in conda.splitlines() if "pytest" in line]
+    assert command.startswith("COURSE_PROFILE=ci ")
+
+
+# --- reproducible installs ----------------------------------------------------------------------
+
+def constraints() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_constraints_pin_every_dependency_within_its_range() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = constraints()
+    assert "rnn-course-ko" not in pins  # the project itself is not pinned
+    for spec in project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]:
+        requirement = Requirement(spec)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not pinned in constraints.txt"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (name, pins[name], str(requirement))
+
+
+def test_setup_ci_and_conda_install_with_the_constraints() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "CONSTRAINTS ?= constraints.txt" in makefile
+    assert "pip install --quiet -c constraints.txt -e" in make_dry_run("-B", "setup")
+    assert '"-c constraints.txt"' in (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert 'CONSTRAINTS="$CONSTRAINTS"' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def fake_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / ".ci").mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "run", project / ".ci" / "run")
+    return project
+
+
+def test_ci_run_says_when_shared_is_missing(tmp_path: Path) -> None:
+    if shutil.which("java") is None or shutil.which("make") is None:
+        pytest.skip("the script would try to install java/make first")
+    result = subprocess.run(["bash", str(fake_project(tmp_path) / ".ci" / "run")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "../shared/datasets" in result.stderr and "없습니다" in result.stderr and "is missing" in result.stderr
+
+
+def test_ci_run_names_a_too_old_python(tmp_path: Path) -> None:
+    if shutil.which("java") is None or shutil.which("make") is None:
+        pytest.skip("the script would try to install java/make first")
+    project = fake_project(tmp_path)
+    (tmp_path / "shared" / "datasets").mkdir(parents=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("python3.11", "python3"):
+        fake = bin_dir / name
+        fake.write_text('#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Python 3.9.18"; exit 0; fi\nexit 1\n')
+        fake.chmod(0o755)
+    env = os.environ | {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", str(project / ".ci" / "run")], capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert "3.10" in result.stderr and "Python 3.9.18" in result.stderr and "required" in result.stderr
