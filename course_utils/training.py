@@ -7,10 +7,13 @@ a table. Those steps live here::
     timer = EpochTimer()
     history = model.fit(x, y, validation_split=0.2, epochs=10,
                         callbacks=[*best_weights_callbacks(path), timer])
-    row = summarize("LSTM(32)", model, history, timer, train_size=len(x), maxlen=200, test_accuracy=acc)
+    row = summarize("LSTM(32)", model, history, timer, train_size=len(x), maxlen=200)
     results_frame([row])
 
-It also turns IMDB word ids back into words (:func:`imdb_index_to_word`, :func:`decode_review`).
+Two small pieces of evaluation go with them: :func:`bootstrap_ci` puts a confidence interval
+on an accuracy (or on the paired difference of two models) over the evaluation examples, and
+:func:`masked_average` is the NumPy reference of masked average pooling. It also turns IMDB word
+ids back into words (:func:`imdb_index_to_word`, :func:`decode_review`).
 
 Importing this module imports Keras; call ``config.setup()`` first in a notebook.
 """
@@ -127,7 +130,7 @@ class RunResult:
     epochs: int
     seconds_per_epoch: float
     val_accuracy: float
-    test_accuracy: float
+    test_accuracy: float = float("nan")
 
 
 def summarize(
@@ -138,7 +141,7 @@ def summarize(
     *,
     train_size: int,
     maxlen: int,
-    test_accuracy: float,
+    test_accuracy: float = float("nan"),
     restored_best: bool = True,
     monitor: str = "val_loss",
 ) -> RunResult:
@@ -148,6 +151,7 @@ def summarize(
     which the time per epoch depends on. The validation accuracy is the one of the epoch whose weights the model kept (see
     :func:`kept_epoch`), so it describes the same weights as ``test_accuracy``. A model fitted without validation
     data (a final refit on every training example) keeps its last epoch and gets ``nan`` as validation accuracy.
+    ``test_accuracy`` stays ``nan`` for the models that are compared and chosen on validation only.
     """
     logs = _logs(history)
     if "val_accuracy" in logs:
@@ -171,6 +175,58 @@ def results_frame(results: Iterable[RunResult]) -> pd.DataFrame:
     rows = [asdict(result) for result in results]
     frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     return frame.rename(columns=RESULT_COLUMNS)
+
+
+def bootstrap_ci(
+    values: Any, *, confidence: float = 0.95, n_resamples: int = 2_000, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean of per-example ``values`` and its percentile bootstrap interval: ``(mean, low, high)``.
+
+    For an accuracy pass ``pred == y`` (one 0/1 value per evaluation example); for the paired
+    difference of two models scored on the same examples pass ``correct_a.astype(float) - correct_b``
+    (an interval that excludes 0 is not explained by which examples happen to be in the split).
+    Resampling is done by ``scipy.stats.bootstrap`` with a fixed ``seed``.
+    """
+    from scipy import stats
+
+    array = np.asarray(values)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"bootstrap_ci 에는 예제마다 하나씩인 숫자 배열을 넘겨 주세요 (받은 형식: {array.dtype}).")
+    array = array.astype(float)
+    if array.ndim != 1 or array.size < 2:
+        raise ValueError(f"bootstrap_ci 에는 예제가 2개 이상인 1차원 배열이 필요해요 (받은 모양: {array.shape}).")
+    if not np.all(np.isfinite(array)):
+        raise ValueError("bootstrap_ci 의 값에 NaN 이나 무한대가 있어요. 예측을 만든 단계를 확인해 주세요.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence 는 0과 1 사이여야 해요 (받은 값: {confidence}).")
+    mean = float(array.mean())
+    if np.all(array == array[0]):  # every resample has the same mean
+        return mean, mean, mean
+    result = stats.bootstrap((array,), np.mean, n_resamples=n_resamples, confidence_level=confidence,
+                             method="percentile", vectorized=True, rng=np.random.default_rng(seed))
+    return mean, float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def masked_average(x: Any, mask: Any) -> np.ndarray:
+    """Average of ``x`` (batch, time, features) over the steps where ``mask`` (batch, time) is true.
+
+    This is what ``keras.layers.GlobalAveragePooling1D`` computes when it receives a mask, for every
+    row with at least one kept step. A row whose steps are all masked (an empty sequence) has nothing
+    to average: it gets a zero vector here, where Keras divides 0 by 0 and returns NaN.
+    """
+    values = np.asarray(x, dtype=float)
+    keep = np.asarray(mask)
+    if values.ndim != 3:
+        raise ValueError(f"x 는 (배치, 시점, 특성) 3차원이어야 해요 (받은 모양: {values.shape}).")
+    if keep.shape != values.shape[:2]:
+        raise ValueError(f"mask 의 모양은 x 의 앞 두 축 {values.shape[:2]} 과 같아야 해요 (받은 모양: {keep.shape}).")
+    if keep.dtype != bool:
+        if not np.isin(keep, (0, 1)).all():
+            raise ValueError("mask 에는 True/False (또는 1/0)만 들어갈 수 있어요.")
+        keep = keep.astype(bool)
+    total = np.where(keep[..., None], values, 0.0).sum(axis=1)
+    count = keep.sum(axis=1, keepdims=True)
+    return total / np.maximum(count, 1)
 
 
 def imdb_index_to_word(

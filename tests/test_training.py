@@ -1,4 +1,5 @@
-"""Tests for course_utils.training: epoch timing, best-weight callbacks, results rows, IMDB decoding."""
+"""Tests for course_utils.training: epoch timing, best-weight callbacks, results rows, bootstrap intervals,
+masked average pooling, IMDB decoding."""
 
 from __future__ import annotations
 
@@ -168,3 +169,68 @@ def test_decode_review_inverts_the_imdb_encoding() -> None:
     words = [w for w in imdb.tokenize(text) if w in word_index]
     decoded = training.decode_review(ids, training.imdb_index_to_word(word_index))
     assert decoded == " ".join(["<START>", *words])
+
+
+# --- bootstrap_ci, masked_average ------------------------------------------------------
+
+
+def test_bootstrap_ci_brackets_the_mean_and_narrows_with_more_examples() -> None:
+    rng = np.random.default_rng(1)
+    small = rng.random(200) < 0.8
+    large = rng.random(5_000) < 0.8
+    mean, low, high = training.bootstrap_ci(small)
+    assert mean == small.mean() and low < mean < high
+    _, low_large, high_large = training.bootstrap_ci(large)
+    assert high_large - low_large < (high - low) / 3  # width shrinks like 1/sqrt(n): sqrt(25) = 5
+    # the normal approximation of a proportion's 95 % interval: mean ± 1.96 sqrt(p(1-p)/n)
+    half = 1.96 * np.sqrt(large.mean() * (1 - large.mean()) / large.size)
+    assert abs((high_large - low_large) / 2 - half) < 0.15 * half
+    assert training.bootstrap_ci(small, seed=3) == training.bootstrap_ci(small, seed=3)
+
+
+def test_bootstrap_ci_of_a_paired_difference_and_of_constant_values() -> None:
+    rng = np.random.default_rng(2)
+    a = rng.random(4_000) < 0.85
+    b = a.copy()
+    flip = rng.choice(a.size, 200, replace=False)  # b is wrong on 200 more examples ... unless a was wrong there
+    b[flip] = False
+    mean, low, high = training.bootstrap_ci(a.astype(float) - b)
+    assert mean > 0 and low > 0  # a clear, paired improvement
+    assert training.bootstrap_ci(np.zeros(50)) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "match"),
+    [(["a", "b"], TypeError, "숫자 배열"), ([1.0], ValueError, "2개 이상"), (np.ones((3, 2)), ValueError, "1차원"),
+     ([1.0, np.nan], ValueError, "NaN")],
+)
+def test_bootstrap_ci_rejects_bad_input_clearly(values: object, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        training.bootstrap_ci(values)
+    with pytest.raises(ValueError, match="confidence"):
+        training.bootstrap_ci([0.0, 1.0], confidence=95)
+
+
+def test_masked_average_equals_keras_pooling_and_gives_zeros_for_empty_rows() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, 6, 3)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0, 0], [0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0]], dtype=bool)
+    ours = training.masked_average(x, mask)
+    keras_pooled = np.asarray(keras.layers.GlobalAveragePooling1D()(x, mask=mask))
+    np.testing.assert_allclose(ours[:3], keras_pooled[:3], rtol=1e-5, atol=1e-6)
+    assert np.isnan(keras_pooled[3]).all()  # Keras: 0 / 0 for a row with no kept step
+    assert ours[3].tolist() == [0.0, 0.0, 0.0]
+    np.testing.assert_allclose(training.masked_average(x, mask.astype(int)), ours)  # 0/1 masks work too
+    x_nan = x.copy()
+    x_nan[0, 5] = np.nan  # a masked step's value never leaks into the average
+    np.testing.assert_allclose(training.masked_average(x_nan, mask)[0], ours[0])
+
+
+def test_masked_average_rejects_mismatched_shapes_and_non_binary_masks() -> None:
+    x = np.zeros((2, 3, 4))
+    with pytest.raises(ValueError, match="3차원"):
+        training.masked_average(np.zeros((2, 3)), np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"\(2, 3\)"):
+        training.masked_average(x, np.ones((3, 2)))
+    with pytest.raises(ValueError, match="True/False"):
+        training.masked_average(x, np.full((2, 3), 2))
