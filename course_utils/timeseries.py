@@ -12,7 +12,9 @@ The pieces a forecasting notebook needs again and again, written once:
 - :func:`repeat_last_season` and :func:`autoregressive_forecast`: multi-step forecasts
   from a window of past values;
 - :func:`forecast_mae`, :func:`fit_timed` and :class:`ResultsTable`: evaluate, time and
-  compare models against the seasonal-naive baseline.
+  compare models against the seasonal-naive baseline;
+- :func:`block_bootstrap_difference`: a confidence interval for the difference of two
+  forecasters' errors on the same, overlapping windows.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def generate_time_series(n_series: int, n_steps: int, *, seed: int = 42) -> np.n
     uniform noise (the warm-up data of Géron's chapter 15), as float32.
     """
     if n_series < 1 or n_steps < 2:
-        raise ValueError(f"need n_series >= 1 and n_steps >= 2, got {n_series} and {n_steps}")
+        raise ValueError(f"n_series는 1 이상, n_steps는 2 이상이어야 합니다 (받은 값: n_series={n_series}, n_steps={n_steps}).")
     rng = np.random.default_rng(seed)
     freq1, freq2, offset1, offset2 = rng.random((4, n_series, 1))
     t = np.linspace(0, 1, n_steps)
@@ -66,7 +68,7 @@ def split_by_date(
     The first split gets no context (there is nothing to predict it from).
     """
     if context < 0:
-        raise ValueError(f"context must be >= 0, got {context}")
+        raise ValueError(f"context는 0 이상이어야 합니다 (받은 값: {context}).")
     if not frame.index.is_unique:
         repeated = frame.index[frame.index.duplicated()].unique()
         raise ValueError(f"날짜 인덱스에 같은 날짜가 여러 번 있습니다 ({len(repeated)}개, 예: {repeated[0]}). "
@@ -78,17 +80,17 @@ def split_by_date(
     for position, (name, (first, last)) in enumerate(bounds.items()):
         start, end = pd.Timestamp(first), pd.Timestamp(last)
         if end < start:
-            raise ValueError(f"split {name!r} ends ({last}) before it starts ({first})")
+            raise ValueError(f"구간 {name!r}의 끝({last})이 시작({first})보다 앞입니다. (시작, 끝) 순서로 적으세요.")
         if previous_end is not None and start <= previous_end:
-            raise ValueError(f"split {name!r} starts on {first}, before the previous split ends")
+            raise ValueError(f"구간 {name!r}이 {first}에 시작해 앞 구간과 겹칩니다. 구간은 시간 순서로, 겹치지 않게 적으세요.")
         previous_end = end
         begin = frame.index.searchsorted(start)
         stop = frame.index.searchsorted(end, side="right")
         if stop <= begin:
-            raise ValueError(f"split {name!r} ({first} .. {last}) holds no rows")
+            raise ValueError(f"구간 {name!r} ({first} ~ {last})에 해당하는 행이 없습니다. 날짜 범위와 데이터의 기간을 확인하세요.")
         extra = context if position > 0 else 0
         if begin < extra:
-            raise ValueError(f"split {name!r} needs {extra} rows of context but only {begin} precede it")
+            raise ValueError(f"구간 {name!r} 앞에 붙일 context가 {extra}행 필요한데 그 앞에 {begin}행뿐입니다. context를 줄이거나 앞 구간을 늘리세요.")
         splits[name] = frame.iloc[begin - extra : stop]
     return splits
 
@@ -114,14 +116,14 @@ class Standardizer:
         std = frame.std(ddof=0)
         constant = list(std.index[std == 0])
         if constant:
-            raise ValueError(f"cannot standardise constant columns: {constant}")
+            raise ValueError(f"값이 변하지 않는(표준편차 0) 열은 표준화할 수 없습니다: {constant}. 그 열을 빼고 fit하세요.")
         return cls(mean=frame.mean(), std=std)
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Standardise the fitted columns of ``frame`` (other columns are an error)."""
         unknown = sorted(set(frame.columns) - set(self.mean.index))
         if unknown:
-            raise KeyError(f"columns not seen by fit: {unknown}")
+            raise KeyError(f"fit 때 보지 못한 열입니다: {unknown}. 같은 열로 fit한 Standardizer를 쓰세요.")
         return (frame - self.mean[frame.columns]) / self.std[frame.columns]
 
     def inverse(self, values: Any, column: str) -> np.ndarray:
@@ -158,9 +160,9 @@ def window_dataset(
     if x.ndim == 1:
         x = x[:, np.newaxis]
     if x.ndim != 2 or y.ndim != 1 or len(x) != len(y):
-        raise ValueError(f"inputs must be (n,) or (n, features) and target (n,); got {x.shape} and {y.shape}")
+        raise ValueError(f"inputs는 (n,) 또는 (n, 특성 수), target은 길이가 같은 (n,)이어야 합니다 (받은 모양: inputs {x.shape}, target {y.shape}).")
     if seq_length < 1 or horizon < 1:
-        raise ValueError(f"seq_length and horizon must be >= 1, got {seq_length} and {horizon}")
+        raise ValueError(f"seq_length와 horizon은 1 이상이어야 합니다 (받은 값: {seq_length}, {horizon}).")
     for label, values in (("inputs", x), ("target", y)):
         bad = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1))
         if bad.size:
@@ -168,7 +170,7 @@ def window_dataset(
                              f"창을 만들기 전에 interpolate()나 dropna()로 처리하세요.")
     n_windows = len(x) - seq_length - horizon + 1
     if n_windows < 1:
-        raise ValueError(f"{len(x)} steps are too few for windows of {seq_length} steps and {horizon} ahead")
+        raise ValueError(f"시점 {len(x)}개로는 입력 {seq_length}스텝 + 타깃 {horizon}스텝짜리 윈도를 하나도 만들 수 없습니다. 데이터를 늘리거나 seq_length를 줄이세요.")
     ahead = np.lib.stride_tricks.sliding_window_view(y, horizon)  # ahead[k] = y[k : k + horizon]
     if seq2seq:
         targets = np.lib.stride_tricks.sliding_window_view(ahead[1:], seq_length, axis=0)
@@ -195,7 +197,7 @@ def repeat_last_season(windows: Any, horizon: int, season: int = 7) -> np.ndarra
     if values.ndim == 3 and values.shape[-1] == 1:
         values = values[..., 0]
     if values.ndim != 2 or values.shape[1] < season:
-        raise ValueError(f"windows must be (batch, steps >= {season}), got {np.shape(windows)}")
+        raise ValueError(f"windows는 (배치, 스텝 >= {season}) 모양이어야 합니다 (받은 모양: {np.shape(windows)}).")
     last_season = values[:, -season:]
     return np.concatenate([last_season] * (-(-horizon // season)), axis=1)[:, :horizon]
 
@@ -209,13 +211,44 @@ def autoregressive_forecast(model: keras.Model, windows: Any, horizon: int) -> n
     """
     x = np.asarray(windows, dtype="float32")
     if x.ndim != 3 or x.shape[-1] != 1:
-        raise ValueError(f"windows must be univariate, shape (batch, steps, 1); got {x.shape}")
+        raise ValueError(f"자기회귀 예측은 단변량 윈도 (배치, 스텝, 1)만 받습니다 (받은 모양: {x.shape}). 다른 특성의 미래 값은 알 수 없기 때문입니다.")
     predictions = []
     for _ in range(horizon):
         step = keras.ops.convert_to_numpy(model(x, training=False)).reshape(len(x), 1, 1)
         predictions.append(step[:, 0, 0])
         x = np.concatenate([x[:, 1:], step], axis=1)
     return np.stack(predictions, axis=1)
+
+
+def block_bootstrap_difference(
+    errors_a: Any, errors_b: Any, *, block: int, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean of ``errors_a - errors_b`` and its moving-block bootstrap interval.
+
+    ``errors_a`` and ``errors_b`` are per-window errors of two forecasts of the same windows,
+    in time order. Neighbouring windows share most of their days, so resampling single windows
+    would understate the uncertainty; each resample instead glues randomly placed runs of
+    ``block`` consecutive differences until it is as long as the original (Künsch, 1989).
+    Returns ``(mean difference, lower, upper)``; an interval that contains 0 does not
+    separate the two forecasts.
+    """
+    if np.ndim(errors_a) != 1 or np.shape(errors_a) != np.shape(errors_b):
+        raise ValueError(f"errors_a와 errors_b는 길이가 같은 1차원 배열이어야 합니다 "
+                         f"(받은 모양: {np.shape(errors_a)}, {np.shape(errors_b)}).")
+    diff = np.asarray(errors_a, dtype=float) - np.asarray(errors_b, dtype=float)
+    if not 1 <= block <= len(diff):
+        raise ValueError(f"block은 1 이상, 창 수({len(diff)}) 이하여야 합니다 (받은 값: {block}).")
+    if not 0 < level < 1 or n_boot < 1:
+        raise ValueError(f"level은 0과 1 사이, n_boot는 1 이상이어야 합니다 (받은 값: {level}, {n_boot}).")
+    if not np.isfinite(diff).all():
+        raise ValueError("오차에 NaN이나 무한대가 있습니다. 예측과 정답을 먼저 확인하세요.")
+    rng = np.random.default_rng(seed)
+    n_blocks = -(-len(diff) // block)
+    starts = rng.integers(0, len(diff) - block + 1, size=(n_boot, n_blocks))
+    positions = (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)[:, : len(diff)]
+    means = diff[positions].mean(axis=1)
+    low, high = np.percentile(means, [100 * (1 - level) / 2, 100 * (1 + level) / 2])
+    return float(diff.mean()), float(low), float(high)
 
 
 def forecast_mae(model: keras.Model, dataset: tf.data.Dataset, *, scale: float = 1.0) -> float:
@@ -283,7 +316,7 @@ class ResultsTable:
         ``inputs`` describes what the model reads (e.g. ``"철도"``; ``"-"`` for a baseline).
         """
         if baseline_mae <= 0:
-            raise ValueError(f"baseline_mae must be positive, got {baseline_mae}")
+            raise ValueError(f"baseline_mae는 0보다 커야 합니다 (받은 값: {baseline_mae}).")
         self.rows = [row for row in self.rows if row["모델"] != name]
         self.rows.append(
             {
@@ -310,5 +343,5 @@ class ResultsTable:
         table = self.frame()
         candidates = table[table["예측 범위(일)"] == horizon]
         if candidates.empty:
-            raise KeyError(f"no model with a {horizon}-day horizon was added")
+            raise KeyError(f"예측 범위가 {horizon}일인 모델이 결과표에 없습니다. 먼저 add로 더하세요.")
         return candidates.iloc[0]

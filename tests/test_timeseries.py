@@ -71,11 +71,11 @@ def test_split_by_date_without_context_does_not_overlap(daily: pd.DataFrame) -> 
 @pytest.mark.parametrize(
     ("bounds", "context", "message"),
     [
-        ({"a": ("2019-01-10", "2019-01-01")}, 0, "before it starts"),
-        ({"a": ("2018-12-01", "2019-01-10"), "b": ("2019-01-05", "2019-01-20")}, 0, "before the previous split ends"),
-        ({"a": ("2017-01-01", "2017-12-31")}, 0, "holds no rows"),
-        ({"a": ("2018-12-01", "2018-12-03"), "b": ("2018-12-04", "2018-12-31")}, 5, "needs 5 rows of context"),
-        ({"a": ("2018-12-01", "2018-12-31")}, -1, "context must be"),
+        ({"a": ("2019-01-10", "2019-01-01")}, 0, "시작.*보다 앞"),
+        ({"a": ("2018-12-01", "2019-01-10"), "b": ("2019-01-05", "2019-01-20")}, 0, "앞 구간과 겹칩니다"),
+        ({"a": ("2017-01-01", "2017-12-31")}, 0, "행이 없습니다"),
+        ({"a": ("2018-12-01", "2018-12-03"), "b": ("2018-12-04", "2018-12-31")}, 5, "context가 5행 필요"),
+        ({"a": ("2018-12-01", "2018-12-31")}, -1, "context는 0 이상"),
     ],
 )
 def test_split_by_date_rejects_bad_bounds(daily: pd.DataFrame, bounds: dict, context: int, message: str) -> None:
@@ -108,7 +108,7 @@ def test_standardizer_uses_training_statistics_and_inverts(daily: pd.DataFrame) 
 
 
 def test_standardizer_rejects_constant_and_unknown_columns(daily: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="constant"):
+    with pytest.raises(ValueError, match="표준편차 0"):
         ts.Standardizer.fit(daily.assign(flat=1.0))
     with pytest.raises(KeyError, match="total"):
         ts.Standardizer.fit(daily).transform(daily.assign(total=0.0))
@@ -163,10 +163,10 @@ def test_window_dataset_shuffles_whole_pairs_reproducibly() -> None:
 @pytest.mark.parametrize(
     ("inputs", "target", "kwargs", "message"),
     [
-        (np.zeros(5), np.zeros(5), {"seq_length": 4, "horizon": 2}, "too few"),
-        (np.zeros((5, 2, 1)), np.zeros(5), {"seq_length": 2}, "inputs must be"),
-        (np.zeros(5), np.zeros(6), {"seq_length": 2}, "inputs must be"),
-        (np.zeros(5), np.zeros(5), {"seq_length": 0}, ">= 1"),
+        (np.zeros(5), np.zeros(5), {"seq_length": 4, "horizon": 2}, "하나도 만들 수 없습니다"),
+        (np.zeros((5, 2, 1)), np.zeros(5), {"seq_length": 2}, "inputs는"),
+        (np.zeros(5), np.zeros(6), {"seq_length": 2}, "inputs는"),
+        (np.zeros(5), np.zeros(5), {"seq_length": 0}, "1 이상"),
     ],
 )
 def test_window_dataset_rejects_bad_input(inputs: np.ndarray, target: np.ndarray, kwargs: dict, message: str) -> None:
@@ -182,7 +182,7 @@ def test_repeat_last_season_repeats_last_week() -> None:
     forecast = ts.repeat_last_season(window, horizon=16, season=7)
     np.testing.assert_array_equal(forecast[0], [3, 4, 5, 6, 7, 8, 9] * 2 + [3, 4])
     np.testing.assert_array_equal(ts.repeat_last_season(window[..., np.newaxis], 3), [[3, 4, 5]])
-    with pytest.raises(ValueError, match="steps >= 7"):
+    with pytest.raises(ValueError, match="스텝 >= 7"):
         ts.repeat_last_season(np.zeros((2, 5)), horizon=3)
 
 
@@ -215,7 +215,7 @@ def test_autoregressive_forecast_uses_the_shifted_window() -> None:
 
 
 def test_autoregressive_forecast_refuses_multivariate_windows() -> None:
-    with pytest.raises(ValueError, match="univariate"):
+    with pytest.raises(ValueError, match="단변량"):
         ts.autoregressive_forecast(last_value_model(), np.zeros((2, 5, 3)), horizon=2)
 
 
@@ -269,9 +269,9 @@ def test_results_table_compares_each_row_with_its_baseline() -> None:
     assert frame.loc[0, "입력"] == "철도" and frame.loc[0, "훈련 시간(초)"] == 4.0
     assert frame["개선율(%)"].tolist() == pytest.approx([50.0, 0.0, 25.0])
     assert table.best()["모델"] == "RNN" and table.best(14)["검증 MAE(명)"] == 90.0
-    with pytest.raises(KeyError, match="7-day"):
+    with pytest.raises(KeyError, match="7일"):
         table.best(7)
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="0보다 커야"):
         table.add("bad", mae=1.0, baseline_mae=0.0, inputs="-")
     assert ts.ResultsTable().frame().empty
 
@@ -304,3 +304,31 @@ def test_nan_is_refused_by_window_dataset_and_standardizer() -> None:
     frame.iloc[3, 0] = np.nan
     with pytest.raises(ValueError, match=r"\['y'\]"):
         ts.Standardizer.fit(frame)
+
+
+def test_block_bootstrap_difference_separates_a_clear_gap_and_not_noise() -> None:
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=200)
+    mean, low, high = ts.block_bootstrap_difference(noise + 1.0, noise * 0.5, block=14)
+    assert np.isclose(mean, np.mean(noise * 0.5 + 1.0)) and low > 0 < high and low < mean < high
+    same = rng.normal(size=200)
+    _, low, high = ts.block_bootstrap_difference(same, rng.permutation(same), block=14)
+    assert low < 0 < high
+
+
+def test_block_bootstrap_difference_widens_for_correlated_errors() -> None:
+    # a slowly wandering difference: single-window resampling (block=1) is overconfident
+    wander = np.repeat(np.random.default_rng(1).normal(size=20), 10)
+    _, low1, high1 = ts.block_bootstrap_difference(wander, np.zeros(200), block=1)
+    _, low14, high14 = ts.block_bootstrap_difference(wander, np.zeros(200), block=14)
+    assert high14 - low14 > 1.5 * (high1 - low1)
+
+
+@pytest.mark.parametrize(
+    "a, b, block, message",
+    [(np.ones(5), np.ones(4), 2, "길이가 같은"), (np.ones(5), np.ones(5), 6, "block"),
+     (np.array([1.0, np.nan]), np.ones(2), 1, "NaN")],
+)
+def test_block_bootstrap_difference_refuses_bad_input(a: np.ndarray, b: np.ndarray, block: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ts.block_bootstrap_difference(a, b, block=block)
