@@ -8,29 +8,25 @@ from typing import Any
 import numpy as np
 
 from course_utils import check
-from course_utils.charlm import END, sampling_distribution, stream_blocks, syllable_count, to_units
+from course_utils.charlm import distinct_n, stream_blocks, syllable_count, to_units
 from course_utils.check import exercise
 
-SAMPLER_CASES: tuple[tuple[Any, ...], ...] = (
-    (np.array([2.0, 1.0, 0.5, -1.0]), 1.0, None),
-    (np.array([2.0, 1.0, 0.5, -1.0]), 0.5, None),
-    (np.array([0.3, -0.2, 1.7, 1.6, 0.0, -3.0]), 2.0, 2),
-    (np.array([0.3, -0.2, 1.7, 1.6, 0.0, -3.0]), 0.7, 3),
-    (np.array([5.0, 4.0, 3.0, 2.0, 1.0]), 1.0, 1),
-    (np.array([-1.0, 0.5, 0.25, 3.0, 2.5, 2.0, 0.0]), 1.5, 6),
+DISTINCT_CASES: tuple[tuple[Any, ...], ...] = (
+    (["가나가나"], 2),
+    (["삼성 주가 상승", "삼성 반도체 투자"], 2),
+    (["축구 대표팀 승리", "축구 대표팀 패배", "야구 대표팀 승리"], 2),
+    (["가", "나다"], 2),
+    (["abcabc", "abc"], 3),
+    (["여야 합의", "여야 합의"], 1),
+    (["가", ""], 2),
 )
-"""Hidden cases of exercise 08_1: (logits, temperature, k) with distinct logits, temperature > 0."""
+"""Hidden cases of exercise 08_1: (headlines, n); the last one has no n-gram at all (answer 0)."""
 
 LOSS_HEADLINE, LOSS_NATS_PER_UNIT = "여야 합의", 1.2
 """Exercise 08_2: a jamo model's mean Keras loss (nats per predicted unit) on one headline."""
 
 STREAM_HEADLINES, STREAM_UNITS, STREAM_BATCH, STREAM_BLOCK = 10_000, 300_000, 64, 50
 """Exercise 08_3: 10,000 headlines with 300,000 units in all, streamed with batch 64 and blocks of 50."""
-
-
-def reference_sampler(logits: np.ndarray, temperature: float, k: int | None) -> np.ndarray:
-    """The package's sampler distribution, with the exercise's argument names."""
-    return sampling_distribution(logits, temperature, k)
 
 
 def bits_per_syllable_of_loss() -> float:
@@ -47,11 +43,11 @@ def stream_block_count() -> int:
     return len(inputs)
 
 
-@exercise("08_1", hint="logits 를 temperature 로 나누고, 가장 큰 k 개가 아닌 자리는 -inf 로 만든 뒤 소프트맥스를 취하세요. "
-                       "k 가 None 이면 모든 자리를 남깁니다. 결과는 합이 1인 확률 벡터예요.")
-def temperature_top_k(answer: Any) -> tuple[bool, str]:
-    """The learner's ``temperature_top_k(logits, temperature, k)`` agrees with the package on hidden cases."""
-    return check.compare_function(answer, reference_sampler, SAMPLER_CASES)
+@exercise("08_1", hint="헤드라인마다 따로 글자 n-gram(t[i:i+n])을 모두 모으세요(헤드라인 경계를 넘는 n-gram은 없어요). "
+                       "서로 다른 n-gram의 수를 전체 n-gram의 수로 나누고, n-gram이 하나도 없으면 0을 돌려주세요.")
+def distinct_n_function(answer: Any) -> tuple[bool, str]:
+    """The learner's ``distinct_n(texts, n)`` agrees with :func:`course_utils.charlm.distinct_n` on hidden cases."""
+    return check.compare_function(answer, distinct_n, DISTINCT_CASES, equal=lambda got, expected: check.close(got, expected, rtol=1e-9))
 
 
 @exercise("08_2", hint="Keras 손실은 자연로그(nat)이고 예측한 단위(자모 + 끝 표시)마다의 평균이에요. 전체 nat → 비트(÷ ln 2) → "
@@ -79,33 +75,38 @@ def stream_blocks_per_epoch(answer: Any) -> bool | tuple[bool, str]:
 
 
 SOLUTIONS: dict[str, Any] = {
-    "08_1": reference_sampler,
+    "08_1": distinct_n,
     "08_2": bits_per_syllable_of_loss(),
     "08_3": stream_block_count(),
 }
 
 
-def _no_temperature(logits: np.ndarray, temperature: float, k: int | None) -> np.ndarray:
-    return sampling_distribution(logits, 1.0, k)
+def _across_headlines(texts: list[str], n: int) -> float:
+    """Glues the headlines together, so n-grams that straddle two headlines are counted."""
+    return distinct_n(["".join(texts)], n)
 
 
-def _top_k_plus_one(logits: np.ndarray, temperature: float, k: int | None) -> np.ndarray:
-    return sampling_distribution(logits, temperature, None if k is None else min(k + 1, len(logits)))
+def _one_gram_short(texts: list[str], n: int) -> float:
+    """Off by one: misses the last n-gram of every headline."""
+    grams = [t[i : i + n] for t in texts for i in range(len(t) - n)]
+    return len(set(grams)) / len(grams) if grams else 0.0
 
 
-def _mask_after_softmax(logits: np.ndarray, temperature: float, k: int | None) -> np.ndarray:
-    probs = sampling_distribution(logits, temperature, None)
-    if k is not None:
-        probs = np.where(probs >= np.sort(probs)[-k], probs, 0.0)   # forgets to renormalise
-    return probs
+def _distinct_per_headline(texts: list[str], n: int) -> float:
+    """Counts distinct n-grams within each headline only, so repeats across headlines look new."""
+    grams = [[t[i : i + n] for i in range(len(t) - n + 1)] for t in texts]
+    total = sum(map(len, grams))
+    return sum(len(set(g)) for g in grams) / total if total else 0.0
 
 
-def _times_temperature(logits: np.ndarray, temperature: float, k: int | None) -> np.ndarray:
-    return sampling_distribution(np.asarray(logits) * temperature**2, temperature, k)
+def _distinct_over_types(texts: list[str], n: int) -> float:
+    """Divides by the number of distinct headlines instead of the number of n-grams."""
+    grams = {t[i : i + n] for t in texts for i in range(len(t) - n + 1)}
+    return len(grams) / len(set(texts))
 
 
 WRONG_ANSWERS: dict[str, list[Any]] = {
-    "08_1": [_no_temperature, _top_k_plus_one, _mask_after_softmax, _times_temperature, "softmax"],
+    "08_1": [_across_headlines, _one_gram_short, _distinct_per_headline, _distinct_over_types, "distinct"],
     "08_2": [
         LOSS_NATS_PER_UNIT * (len(to_units(LOSS_HEADLINE, "jamo")) + 1) / syllable_count([LOSS_HEADLINE]),
         LOSS_NATS_PER_UNIT / math.log(2),
