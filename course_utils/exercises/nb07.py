@@ -73,7 +73,7 @@ def layer_norm_params(answer: Any) -> bool | tuple[bool, str]:
     if value == expected - LN_UNITS:
         return False, "γ 나 β 가운데 하나를 빠뜨렸어요. 층 정규화는 유닛마다 두 개씩 배웁니다."
     if value == expected + LN_UNITS:
-        return False, "이 셀은 선형 부분에 편향 b 를 두지 않아요. 층 정규화가 평균을 빼면서 b 를 지워 버리고, β 가 그 역할을 하거든요."
+        return False, "이 셀은 선형 부분에 편향 b 를 두지 않아요. 정규화 뒤에 유닛마다 더하는 β 가 그 구실을 맡거든요."
     return value == expected
 
 
