@@ -38,7 +38,7 @@ data: setup
 	$(PY) -m course_utils.data fetch --all
 
 course: data
-	$(PY) -m course_utils.site --profile $(COURSE_PROFILE) --out $(SITE)
+	$(PY) -m course_utils.tooling.site --profile $(COURSE_PROFILE) --out $(SITE)
 	@echo "강좌 사이트: $(SITE)/index.html"
 
 lab: setup
@@ -48,10 +48,10 @@ test: setup
 	COURSE_PROFILE=ci MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 tests notebooks
 
 student: setup
-	$(PY) -m course_utils.student --out build/student
+	$(PY) -m course_utils.tooling.student --out build/student
 
 bench: setup
-	$(PY) -m course_utils.bench --profile $(COURSE_PROFILE) --out bench
+	$(PY) -m course_utils.tooling.bench --profile $(COURSE_PROFILE) --out bench
 
 clean:
 	rm -rf build

@@ -1,4 +1,4 @@
-"""Run profiles, reproducibility and headline metrics.
+"""Run profiles and reproducibility; re-exports the metric reporters of :mod:`course_utils.metrics`.
 
 Every notebook reads one profile from the environment variable ``COURSE_PROFILE``:
 
@@ -19,18 +19,18 @@ Profiles change *sizes and epochs only*, never the code path: a notebook asks
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import random
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
+
+# The metrics file is written and read in course_utils.metrics; notebooks call these through config.
+from course_utils.metrics import HEADLINE_KEY, METRICS_ENV, format_metric, report_headline, report_metric  # noqa: F401
 
 PROFILE_ENV = "COURSE_PROFILE"
-METRICS_ENV = "COURSE_METRICS_FILE"
 PROFILES = ("ci", "class", "full")
 DEFAULT_PROFILE = "class"
 
@@ -160,70 +160,3 @@ def setup(seed: int = 42, *, deterministic: bool | None = None, korean_plots: bo
     info = RunInfo(profile=name, seed=seed, deterministic=enabled)
     print(info)
     return info
-
-
-def format_metric(value: float) -> str:
-    """Four decimals for ordinary metrics; scientific notation for tiny ones (e.g. a gradient error of 1e-8)."""
-    if value != 0 and abs(value) < 1e-3:
-        return f"{value:.3e}"
-    return f"{value:.4f}"
-
-
-HEADLINE_KEY = "headline"
-"""Key of the model-vs-baseline record in the metrics file (see :func:`report_headline`)."""
-
-
-def _record_metric(name: str, value: Any) -> None:
-    """Merge ``{name: value}`` into the JSON file named by ``COURSE_METRICS_FILE``, if any."""
-    target = os.environ.get(METRICS_ENV)
-    if target:
-        path = Path(target)
-        metrics: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        metrics[name] = value
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def report_metric(name: str, value: float, *, notebook: str | None = None) -> None:
-    """Print a notebook's result and record it for ``make bench``.
-
-    When ``COURSE_METRICS_FILE`` names a JSON file, the value is merged into it as
-    ``{name: value}`` (the benchmark runner sets the variable for each notebook).
-    """
-    if name == HEADLINE_KEY:
-        raise ValueError(f"'{HEADLINE_KEY}' 는 report_headline 이 쓰는 이름이에요. 다른 지표 이름을 쓰세요.")
-    value = float(value)
-    label = f"{notebook}: " if notebook else ""
-    print(f"[headline] {label}{name} = {format_metric(value)}")
-    _record_metric(name, value)
-
-
-def report_headline(
-    metric: str,
-    model_value: float,
-    baseline_value: float,
-    *,
-    model: str,
-    baseline: str,
-    split: str = "test",
-    notebook: str | None = None,
-) -> None:
-    """Record a notebook's headline: the declared final model beside its strongest simple baseline.
-
-    Both figures come from the same split (the test split, used once, by default); ``make bench``
-    shows them side by side. ``model`` and ``baseline`` are short human-readable names.
-    """
-    record = {
-        "metric": metric,
-        "split": split,
-        "model": model,
-        "model_value": float(model_value),
-        "baseline": baseline,
-        "baseline_value": float(baseline_value),
-    }
-    label = f"{notebook}: " if notebook else ""
-    print(
-        f"[headline] {label}{metric} ({split}) — {model} {format_metric(record['model_value'])}"
-        f" vs 기준 모델 {baseline} {format_metric(record['baseline_value'])}"
-    )
-    _record_metric(HEADLINE_KEY, record)

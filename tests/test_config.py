@@ -118,3 +118,44 @@ def test_report_headline_records_model_beside_baseline(monkeypatch, tmp_path: Pa
     assert "05: accuracy (test) — Bi-GRU 0.8750 vs 기준 모델 TF-IDF+LR 0.9000" in capsys.readouterr().out
     with pytest.raises(ValueError, match="report_headline"):
         config.report_metric(config.HEADLINE_KEY, 1.0)
+
+
+# --- the metrics file: written and read in course_utils.metrics ---------------------------------
+
+def test_config_reexports_the_metric_reporters_of_the_metrics_module() -> None:
+    from course_utils import metrics
+
+    assert config.report_metric is metrics.report_metric
+    assert config.report_headline is metrics.report_headline
+    assert config.HEADLINE_KEY == metrics.HEADLINE_KEY and config.METRICS_ENV == metrics.METRICS_ENV
+
+
+def test_read_metrics_reads_back_what_the_reporters_wrote(monkeypatch, tmp_path: Path) -> None:
+    from course_utils import metrics
+
+    target = tmp_path / "metrics.json"
+    monkeypatch.setenv(metrics.METRICS_ENV, str(target))
+    metrics.report_metric("mae", 3.25)
+    metrics.report_headline("mae", 3.25, 4.0, model="GRU", baseline="seasonal naive")
+    read = metrics.read_metrics(target)
+    assert read["mae"] == 3.25
+    assert read[metrics.HEADLINE_KEY]["baseline_value"] == 4.0
+    assert metrics.read_metrics(tmp_path / "missing.json") == {} and metrics.read_metrics(None) == {}
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]"])
+def test_read_metrics_names_a_broken_file_in_korean(tmp_path: Path, content: str) -> None:
+    from course_utils import metrics
+
+    target = tmp_path / "metrics.json"
+    target.write_text(content, encoding="utf-8")
+    with pytest.raises(metrics.MetricsFileError, match="지표 파일") as error:
+        metrics.read_metrics(target)
+    assert str(target) in str(error.value)
+
+
+def test_only_the_metrics_module_touches_the_metrics_file() -> None:
+    package = Path(__file__).resolve().parents[1] / "course_utils"
+    users = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                   if '"COURSE_METRICS_FILE"' in p.read_text(encoding="utf-8"))
+    assert users == ["metrics.py"]

@@ -22,9 +22,11 @@ SKELETON = ("학습 목표", "강의 노트와의 대응", "정리", "연습문�
 
 
 def pyproject_requirements() -> dict[str, str]:
+    """Every third-party requirement of pyproject.toml (an extra naming the project itself is skipped)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     reqs = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
-    return {Requirement(r).name.lower(): str(Requirement(r).specifier) for r in reqs}
+    parsed = [Requirement(r) for r in reqs]
+    return {r.name.lower(): str(r.specifier) for r in parsed if r.name.lower() != project["name"]}
 
 
 def environment_pip_requirements() -> dict[str, str]:
@@ -239,3 +241,35 @@ def test_ci_runs_the_test_command_written_in_the_readme() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "COURSE_PROFILE=ci" in test_recipe and "--nbval-lax" in test_recipe and "notebooks" in test_recipe
+
+
+def course_utils_modules() -> list[str]:
+    """Dotted names of every module and subpackage under course_utils (from the files, not imports)."""
+    package = ROOT / "course_utils"
+    names = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return [n for n in names if n != "course_utils"]
+
+
+def test_package_docstring_lists_every_module() -> None:
+    import course_utils
+
+    doc = course_utils.__doc__
+    for group in ("Teaching helpers", "Notebook plumbing", "Tooling"):
+        assert group in doc
+    missing = [name for name in course_utils_modules()
+               if f":mod:`{name}`" not in doc
+               and not (f":mod:`{name.rpartition('.')[0]}`" in doc and f"``{name.rpartition('.')[2]}``" in doc)]
+    assert not missing, f"add these modules to course_utils/__init__.py: {missing}"
+
+
+def test_readme_layout_section_names_every_top_level_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## 저장소 구성", 1)[1].split("\n## ", 1)[0]
+    wanted = {name.split(".")[1] for name in course_utils_modules()}
+    wanted |= {name.removeprefix("course_utils.") for name in course_utils_modules()
+               if name.startswith("course_utils.tooling.")}
+    missing = sorted(name for name in wanted if f"`{name}`" not in layout and f"`{name}(" not in layout)
+    assert not missing, f"add these modules to README's 저장소 구성: {missing}"

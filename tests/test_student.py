@@ -1,4 +1,4 @@
-"""Tests for the student edition (course_utils.student, ``make student``)."""
+"""Tests for the student edition (course_utils.tooling.student, ``make student``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_utils import student
-from course_utils.runner import list_notebooks
+from course_utils.tooling import student
+from course_utils.tooling.runner import list_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")

@@ -14,7 +14,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_utils import bench, site
+import course_utils
+from course_utils.tooling import bench, runner, site
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +26,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-from course_utils.runner import ExecResult, execute_notebook, list_notebooks, notebook_title, select_notebooks
+from course_utils.tooling.runner import ExecResult, execute_notebook, list_notebooks, notebook_title, select_notebooks
 
 FIRST_CODE = """\
 import os, sys
@@ -262,8 +263,8 @@ def make_dry_run(*args: str, **env: str) -> str:
     (("bench",), {"COURSE_PROFILE": "ci"}, "ci"),
 ])
 def test_make_runs_the_profile_of_course_profile(args, env, expected: str) -> None:
-    commands = [line for line in make_dry_run(*args, **env).splitlines() if "course_utils.site" in line
-                or "course_utils.bench" in line]
+    commands = [line for line in make_dry_run(*args, **env).splitlines() if "course_utils.tooling.site" in line
+                or "course_utils.tooling.bench" in line]
     assert commands and all(f"--profile {expected} " in c for c in commands), commands
 
 
@@ -305,6 +306,8 @@ def test_constraints_pin_every_dependency_within_its_range() -> None:
     for spec in project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]:
         requirement = Requirement(spec)
         name = canonicalize_name(requirement.name)
+        if name == canonicalize_name(project["name"]):  # "test" pulls in the "tooling" extra
+            continue
         assert name in pins, f"{name} is not pinned in constraints.txt"
         assert requirement.specifier.contains(pins[name], prereleases=True), (name, pins[name], str(requirement))
 
@@ -347,3 +350,63 @@ def test_ci_run_names_a_too_old_python(tmp_path: Path) -> None:
     result = subprocess.run(["bash", str(project / ".ci" / "run")], capture_output=True, text=True, env=env)
     assert result.returncode == 2
     assert "3.10" in result.stderr and "Python 3.9.18" in result.stderr and "required" in result.stderr
+
+
+# --- the tooling is a subpackage with its own optional dependencies -------------------------------
+
+TOOLING_ONLY = ("nbclient", "nbconvert", "nbformat", "psutil", "jupyter_server_mathjax", "jupyter_client")
+
+
+def imported_modules(path: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_nothing_outside_tooling_imports_the_tooling_or_its_dependencies() -> None:
+    package = Path(course_utils.__file__).parent
+    offenders = {}
+    for path in package.rglob("*.py"):
+        if "tooling" in path.relative_to(package).parts:
+            continue
+        bad = {name for name in imported_modules(path)
+               if name.startswith("course_utils.tooling") or name.split(".")[0] in TOOLING_ONLY}
+        if bad:
+            offenders[str(path.relative_to(package))] = sorted(bad)
+    assert not offenders, offenders
+
+
+def test_tooling_dependencies_are_an_extra_that_make_setup_installs() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    tooling = {canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["tooling"]}
+    assert {canonicalize_name(name) for name in TOOLING_ONLY} - {"jupyter-client"} <= tooling
+    base = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+    assert not base & tooling, "the tooling's dependencies are not forced on notebook users"
+    test_extra = [Requirement(r) for r in project["optional-dependencies"]["test"]]
+    assert any(canonicalize_name(r.name) == canonicalize_name(project["name"]) and "tooling" in r.extras
+               for r in test_extra)
+    assert '-e ".[test]"' in make_dry_run("-B", "setup")
+
+
+@pytest.mark.parametrize("module", ["site", "bench", "student"])
+def test_tooling_entry_points_run(module: str) -> None:
+    done = subprocess.run([sys.executable, "-m", f"course_utils.tooling.{module}", "--help"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"python -m course_utils.tooling.{module}" in done.stdout
+
+
+def test_make_targets_call_the_tooling_subpackage() -> None:
+    for target, module in (("course", "site"), ("bench", "bench"), ("student", "student")):
+        assert f"-m course_utils.tooling.{module} " in make_dry_run("-B", target), target
+
+
+def test_kernel_path_is_the_folder_that_holds_course_utils() -> None:
+    assert (runner.PACKAGE_ROOT / "course_utils" / "__init__.py").resolve() == Path(course_utils.__file__).resolve()

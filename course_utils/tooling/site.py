@@ -1,11 +1,11 @@
-"""Build the static HTML course: ``python -m course_utils.site``.
+"""Build the static HTML course: ``python -m course_utils.tooling.site``.
 
-Executes every notebook (see :mod:`course_utils.runner`), converts each executed notebook
+Executes every notebook (see :mod:`course_utils.tooling.runner`), converts each executed notebook
 to ``NN_topic.html`` with nbconvert's ``lab`` template (plots embedded as images, styles
 inline) and writes a Korean ``index.html``: a course home page (what the course is and for
 whom, the path through the notebooks, and for each notebook its goal, the lecture notes it
 covers, its test headline beside its baseline from this run, status and time, and download
-links for the instructor edition and the student edition of :mod:`course_utils.student`).
+links for the instructor edition and the student edition of :mod:`course_utils.tooling.student`).
 A failing notebook still gets a page showing its error; the command then exits with 1.
 Status marks are text with CSS colours, so they render without an emoji font.
 
@@ -13,7 +13,7 @@ The site works offline: MathJax is copied from the ``jupyter-server-mathjax`` pa
 ``_static/mathjax`` (formulas render without a CDN), require.js is not loaded, and each page
 carries a small navigation bar (목차 / 이전 / 다음).
 
-    python -m course_utils.site [--profile class] [--notebooks DIR] [--out build/site]
+    python -m course_utils.tooling.site [--profile class] [--notebooks DIR] [--out build/site]
                                 [--only NN ...] [--no-execute]
 """
 
@@ -34,8 +34,8 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from course_utils.config import HEADLINE_KEY
-from course_utils.runner import (
+from course_utils.metrics import HEADLINE_KEY
+from course_utils.tooling.runner import (
     ExecResult,
     execute_notebook,
     notebook_number,
@@ -43,7 +43,7 @@ from course_utils.runner import (
     notebook_parser,
     notebooks_from_args,
 )
-from course_utils.student import StudentEditionError, student_notebook
+from course_utils.tooling.student import StudentEditionError, student_notebook
 
 COURSE_TITLE = "순환 신경망(RNN) 실습 강좌"
 DOWNLOADS_DIR = "downloads"
@@ -285,7 +285,7 @@ def build_site(
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = notebook_parser("python -m course_utils.site", f"{COURSE_TITLE} HTML 사이트 생성", out_default="build/site")
+    parser = notebook_parser("python -m course_utils.tooling.site", f"{COURSE_TITLE} HTML 사이트 생성", out_default="build/site")
     parser.add_argument("--no-execute", action="store_true", help="실행하지 않고 저장된 노트북을 그대로 변환")
     return parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""Benchmark the notebooks: ``python -m course_utils.bench``.
+"""Benchmark the notebooks: ``python -m course_utils.tooling.bench``.
 
 Executes each notebook in a fresh kernel and writes ``results.csv`` and ``results.md``
 (wall time, sampled peak RSS, status, headline metrics) into the output folder, with the
@@ -6,7 +6,7 @@ date, the machine and the targets: in ``class`` every notebook within 600 s and 
 in ``ci`` the whole suite within 600 s. Exceeding a target prints a warning; only a
 failing notebook makes the exit code non-zero.
 
-    python -m course_utils.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench]
+    python -m course_utils.tooling.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench]
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import psutil
 
-from course_utils.config import HEADLINE_KEY
-from course_utils.runner import ExecResult, execute_notebook, notebook_parser, notebooks_from_args
+from course_utils.metrics import HEADLINE_KEY
+from course_utils.tooling.runner import ExecResult, execute_notebook, notebook_parser, notebooks_from_args
 
 CLASS_SECONDS_PER_NOTEBOOK = 600
 CLASS_MB_PER_NOTEBOOK = 4096
@@ -166,7 +166,7 @@ def run_bench(notebooks: Sequence[Path], *, profile: str) -> list[ExecResult]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = notebook_parser("python -m course_utils.bench", "노트북 실행 시간·메모리 벤치마크", out_default="bench")
+    parser = notebook_parser("python -m course_utils.tooling.bench", "노트북 실행 시간·메모리 벤치마크", out_default="bench")
     return parser.parse_args(argv)
 
 

@@ -1,4 +1,4 @@
-"""Student edition of the notebooks: ``python -m course_utils.student`` (``make student``).
+"""Student edition of the notebooks: ``python -m course_utils.tooling.student`` (``make student``).
 
 Every course notebook ends with the same sections (see ``shared/course-style.md``)::
 
@@ -14,7 +14,7 @@ solutions. A notebook that breaks the layout — no such sections, a worked solu
 (``strict=True``) outside the solution section, an exercise cell holding an answer instead
 of ``...`` — is refused with a message naming it.
 
-    python -m course_utils.student [--notebooks DIR] [--only NN ...] [--out build/student]
+    python -m course_utils.tooling.student [--notebooks DIR] [--only NN ...] [--out build/student]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.runner import notebook_parser, notebooks_from_args
+from course_utils.tooling.runner import notebook_parser, notebooks_from_args
 
 EXERCISES_HEADING = "## 연습문제"
 SOLUTIONS_HEADING = "## 연습문제 풀이"
@@ -108,7 +108,7 @@ def write_student_edition(notebooks: Sequence[Path], out_dir: Path) -> list[Path
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the student edition; 0 on success, 2 when a notebook is refused or none is found."""
-    parser = notebook_parser("python -m course_utils.student", "학생용 노트북(풀이 제외) 만들기", out_default="build/student")
+    parser = notebook_parser("python -m course_utils.tooling.student", "학생용 노트북(풀이 제외) 만들기", out_default="build/student")
     args = parser.parse_args(argv)
     notebooks = notebooks_from_args(args)
     if notebooks is None:

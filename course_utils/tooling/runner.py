@@ -1,6 +1,6 @@
 """Find and execute the course notebooks, measuring time, memory and headline metrics.
 
-Used by :mod:`course_utils.site` and :mod:`course_utils.bench`. Execution goes through
+Used by :mod:`course_utils.tooling.site` and :mod:`course_utils.tooling.bench`. Execution goes through
 :mod:`nbclient` with the ``python3`` kernel of the running interpreter (jupyter_client
 replaces the kernel spec's ``python`` by ``sys.executable``), so running these tools
 with the course virtual environment's Python runs the notebooks in that environment too.
@@ -9,7 +9,6 @@ with the course virtual environment's Python runs the notebooks in that environm
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -29,7 +28,8 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
 
-from course_utils.config import DEFAULT_PROFILE, METRICS_ENV, PROFILE_ENV, PROFILES, profile
+from course_utils.config import DEFAULT_PROFILE, PROFILE_ENV, PROFILES, profile
+from course_utils.metrics import METRICS_ENV, read_metrics
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_.+\.ipynb$")
 KERNEL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
@@ -43,7 +43,7 @@ def _kernel_manager(socket_dir: str) -> AsyncKernelManager:
     if KERNEL_TRANSPORT == "ipc":
         return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(socket_dir, "kernel"))
     return AsyncKernelManager(kernel_name="python3")
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder that holds ``course_utils``
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds ``course_utils``
 
 
 def notebook_number(path: Path) -> int:
@@ -197,12 +197,6 @@ def _error_summary(nb: nbformat.NotebookNode, exc: Exception) -> str:
     return ": ".join(filter(None, [type(exc).__name__, lines[0] if lines else ""]))
 
 
-def _load_metrics(metrics_path: Path | None) -> dict[str, Any]:
-    if metrics_path is None or not metrics_path.exists():
-        return {}
-    return json.loads(metrics_path.read_text(encoding="utf-8"))
-
-
 def execute_notebook(
     path: str | Path,
     *,
@@ -271,7 +265,7 @@ def execute_notebook(
         profile=profile,
         seconds=seconds,
         peak_rss_mb=(sampler.peak_bytes if sampler else 0) / 2**20,
-        metrics=_load_metrics(metrics_path),
+        metrics=read_metrics(metrics_path),
         error=error,
     )
     status = "완료" if result.ok else f"실패 — {error}"
