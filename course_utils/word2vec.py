@@ -537,12 +537,19 @@ class ItemScores:
     pair_total: int
 
 
+def _analogy_hits(vectors: KeyedVectors, analogies: pd.DataFrame) -> np.ndarray:
+    return np.array([solve_analogy(vectors, r.a, r.b, r.c) == r.d for r in analogies.itertuples()], dtype=bool)
+
+
+def _pair_cosines(vectors: KeyedVectors, pairs: pd.DataFrame) -> np.ndarray:
+    return np.array([vectors.similarity(r.word1, r.word2) for r in pairs.itertuples()], dtype=float)
+
+
 def item_scores(vectors: KeyedVectors, lang: str) -> ItemScores:
     """Score every covered analogy (3CosAdd top-1) and similarity pair (cosine) of ``lang``."""
     analogies, pairs = load_eval_set("analogies", lang), load_eval_set("similarity", lang)
     a_ok, s_ok = covered(analogies, vectors), covered(pairs, vectors)
-    hits = np.array([solve_analogy(vectors, r.a, r.b, r.c) == r.d for r in analogies[a_ok].itertuples()], dtype=bool)
-    cosine = np.array([vectors.similarity(r.word1, r.word2) for r in pairs[s_ok].itertuples()], dtype=float)
+    hits, cosine = _analogy_hits(vectors, analogies[a_ok]), _pair_cosines(vectors, pairs[s_ok])
     return ItemScores(hits, pairs["score"][s_ok].to_numpy(dtype=float), cosine, len(analogies), len(pairs))
 
 
@@ -577,6 +584,60 @@ def bootstrap_intervals(
         low, high = np.nanpercentile(rhos, tails)
         result["유사도 스피어만"] = (float(low), float(high))
     return result
+
+
+def paired_intervals(
+    hits_a: np.ndarray, hits_b: np.ndarray, human: np.ndarray, cosine_a: np.ndarray, cosine_b: np.ndarray,
+    *, n_boot: int = 1000, level: float = 0.95, seed: int = 0,
+) -> dict[str, tuple[float, float, float]]:
+    """Differences (a − b) of analogy accuracy and similarity ρ with paired percentile bootstrap intervals.
+
+    Both models are scored on the same items, so each resample draws one set of items and
+    scores both models on it: the interval is that of the difference, which is narrower than
+    comparing two separate intervals when the models succeed and fail on the same items.
+    Returns ``{"유추 정확도": (difference, lower, upper), "유사도 스피어만": (...)}`` (a key
+    is missing when there are no items for it).
+    """
+    if not 0 < level < 1 or n_boot < 1:
+        raise ValueError(f"level은 0과 1 사이, n_boot는 1 이상이어야 합니다 (받은 값: {level}, {n_boot}).")
+    if len(hits_a) != len(hits_b) or not len(human) == len(cosine_a) == len(cosine_b):
+        raise ValueError("두 모델은 같은 문항으로 채점해야 합니다 (문항 수가 다릅니다).")
+    rng = np.random.default_rng(seed)
+    tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
+    result: dict[str, tuple[float, float, float]] = {}
+    if len(hits_a):
+        draws = rng.integers(len(hits_a), size=(n_boot, len(hits_a)))
+        diffs = hits_a[draws].mean(axis=1) - hits_b[draws].mean(axis=1)
+        low, high = np.percentile(diffs, tails)
+        result["유추 정확도"] = (float(hits_a.mean() - hits_b.mean()), float(low), float(high))
+    if len(human) > 2:
+        draws = rng.integers(len(human), size=(n_boot, len(human)))
+        with warnings.catch_warnings():  # a resample can repeat one pair only: ρ undefined, skipped below
+            warnings.simplefilter("ignore")
+            diffs = np.array([_spearman(human[d], cosine_a[d]) - _spearman(human[d], cosine_b[d]) for d in draws])
+        low, high = np.nanpercentile(diffs, tails)
+        difference = _spearman(human, cosine_a) - _spearman(human, cosine_b)
+        result["유사도 스피어만"] = (float(difference), float(low), float(high))
+    return result
+
+
+def paired_bootstrap(
+    vectors_a: KeyedVectors, vectors_b: KeyedVectors, lang: str, *, n_boot: int = 1000, seed: int = 0
+) -> dict[str, tuple[float, float, float]]:
+    """Compare two sets of vectors on the ``lang`` items both cover: :func:`paired_intervals` of a − b.
+
+    An interval that contains 0 does not separate the two; one entirely above 0 says ``a``
+    scores higher on this evaluation set.
+    """
+    analogies, pairs = load_eval_set("analogies", lang), load_eval_set("similarity", lang)
+    a_ok = covered(analogies, vectors_a) & covered(analogies, vectors_b)
+    s_ok = covered(pairs, vectors_a) & covered(pairs, vectors_b)
+    return paired_intervals(
+        _analogy_hits(vectors_a, analogies[a_ok]), _analogy_hits(vectors_b, analogies[a_ok]),
+        pairs["score"][s_ok].to_numpy(dtype=float),
+        _pair_cosines(vectors_a, pairs[s_ok]), _pair_cosines(vectors_b, pairs[s_ok]),
+        n_boot=n_boot, seed=seed,
+    )
 
 
 def evaluate(vectors: KeyedVectors, lang: str, *, n_boot: int = 0, seed: int = 0) -> dict[str, Any]:

@@ -340,3 +340,42 @@ def test_vectors_path_lives_in_the_data_cache_and_names_the_profile(tmp_path: Pa
     monkeypatch.setenv("COURSE_PROFILE", "ci")
     assert word2vec.vectors_path("ko_sgns") == tmp_path.resolve() / "word2vec" / "ko_sgns-ci.vec"
     assert word2vec.vectors_path("ko_sgns", "class").name == "ko_sgns-class.vec"
+
+
+def test_paired_intervals_separate_a_better_model_and_not_a_copy() -> None:
+    rng = np.random.default_rng(0)
+    human = rng.uniform(0, 10, size=120)
+    good, noise = human + rng.normal(0, 2, size=120), rng.normal(size=120)
+    hits_good, hits_none = rng.random(128) < 0.6, np.zeros(128, dtype=bool)
+    result = word2vec.paired_intervals(hits_good, hits_none, human, good, noise, n_boot=500)
+    for difference, low, high in result.values():
+        assert 0 < low <= difference <= high
+    same = word2vec.paired_intervals(hits_good, hits_good, human, good, good, n_boot=200)
+    assert all(value == 0 for triple in same.values() for value in triple)
+
+
+def test_paired_intervals_are_narrower_than_separate_ones_for_correlated_models() -> None:
+    # two models that fail on the same hard items: separate intervals overlap, the paired one does not
+    rng = np.random.default_rng(1)
+    hard = rng.random(128) < 0.5
+    hits_a = ~hard
+    hits_b = ~hard & (rng.random(128) < 0.8)
+    human = rng.uniform(0, 10, size=30)
+    (difference, low, high), = [word2vec.paired_intervals(hits_a, hits_b, human, human, human, n_boot=500)["유추 정확도"]]
+    separate = [word2vec.bootstrap_intervals(word2vec.ItemScores(h, human, human, 128, 30), n_boot=500)["유추 정확도"]
+                for h in (hits_a, hits_b)]
+    assert low > 0 and separate[1][1] > separate[0][0]   # paired separates, separate intervals overlap
+
+
+def test_paired_intervals_refuse_items_that_do_not_line_up() -> None:
+    with pytest.raises(ValueError, match="같은 문항"):
+        word2vec.paired_intervals(np.ones(3, bool), np.ones(4, bool), np.ones(5), np.ones(5), np.ones(5))
+
+
+def test_paired_bootstrap_of_a_model_with_itself_is_zero() -> None:
+    words = sorted({w for frame in (word2vec.load_eval_set("analogies", "ko"), word2vec.load_eval_set("similarity", "ko"))
+                    for col in ("a", "b", "c", "d", "word1", "word2") if col in frame for w in frame[col]})
+    vectors = word2vec.to_keyed_vectors(words, np.random.default_rng(0).normal(size=(len(words), 8)))
+    result = word2vec.paired_bootstrap(vectors, vectors, "ko", n_boot=50)
+    assert set(result) == {"유추 정확도", "유사도 스피어만"}
+    assert all(value == 0 for triple in result.values() for value in triple)
