@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pooch
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# pooch's logger gets a StreamHandler on the sys.stderr of the moment it is first imported. Imported
+# here, that is pytest's session-wide capture; imported first inside a test using capsys, it would be
+# that test's stream, closed afterwards, and every later pooch message would print a "Logging error".
+pooch.get_logger()
 
 
 def find_mirror() -> Path | None:
