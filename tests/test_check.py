@@ -264,9 +264,21 @@ def test_notebook_module_documents_exactly_its_exercises(path: Path) -> None:
 
 
 def wrong_answers(exercise_id: str) -> list[Any]:
-    """A module's WRONG_ANSWERS entry: a list of wrong answers (a lone answer is wrapped)."""
+    """A module's WRONG_ANSWERS entry: at least three wrong answers (near misses included)."""
     wrong = notebook_module(exercise_id).WRONG_ANSWERS[exercise_id]
-    return wrong if isinstance(wrong, list) else [wrong]
+    assert isinstance(wrong, list) and len(wrong) >= 3, f"{exercise_id}: WRONG_ANSWERS needs a list of ≥ 3 answers"
+    return wrong
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda path: path.stem)
+def test_every_notebook_has_a_coding_exercise(path: Path) -> None:
+    """At least one exercise per notebook where the learner writes a function."""
+    module = importlib.import_module(f"course_utils.exercises.{path.stem}")
+    assert any(callable(answer) for answer in module.SOLUTIONS.values()), f"{path.stem} has no coding exercise"
+    for exercise_id, answer in module.SOLUTIONS.items():
+        if callable(answer):
+            stub = lambda *args: None  # noqa: E731 - the `...` body a student edition starts with
+            assert check.grade(exercise_id, stub) is False
 
 
 @pytest.mark.parametrize("exercise_id", check.available())
