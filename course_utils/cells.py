@@ -37,7 +37,7 @@ class PeepholeLSTMCell(keras.layers.Layer):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if units < 1:
-            raise ValueError(f"units must be positive, got {units}")
+            raise ValueError(f"units(셀의 유닛 수)는 1 이상이어야 합니다 (받은 값: {units}). 예: PeepholeLSTMCell(32)")
         self.units = units
         self.peephole_initializer = keras.initializers.get(peephole_initializer)
         self.state_size = [units, units]

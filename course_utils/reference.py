@@ -136,7 +136,7 @@ def truncated_bptt(
     ``initial_state`` is that of the first block. With ``k >= time`` this is plain BPTT.
     """
     if k < 1:
-        raise ValueError(f"block length k must be at least 1, got {k}")
+        raise ValueError(f"블록 길이 k는 1 이상이어야 합니다 (받은 값: {k}). k >= 시점 수이면 보통의 BPTT와 같습니다.")
     x, d_outputs = _sequences(x), np.asarray(d_outputs, dtype=np.float64)
     h = _zeros_if_none(h0, x.shape[0], np.shape(weights[1])[0])
     blocks = []
@@ -405,7 +405,8 @@ def _float64(arrays: Sequence[Array]) -> list[Array]:
 def _sequences(x: Array) -> Array:
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 3:
-        raise ValueError(f"inputs must be (batch, time, features), got shape {x.shape}")
+        raise ValueError(f"입력 x는 (배치, 시점, 특성) 3차원 배열이어야 합니다 (받은 모양: {x.shape}). "
+                         f"시퀀스 하나라면 x[None]으로 배치 축을 더하세요.")
     return x
 
 
@@ -417,4 +418,4 @@ def _activation(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], 
     try:
         return ACTIVATIONS[name]
     except KeyError:
-        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
+        raise ValueError(f"알 수 없는 activation {name!r}입니다. 다음 중 하나를 고르세요: {sorted(ACTIVATIONS)}") from None

@@ -82,7 +82,7 @@ def test_cells_round_trip_through_their_config() -> None:
         clone = keras.layers.RNN.from_config(layer.get_config())
         assert type(clone.cell) is type(cell) and clone.cell.get_config() == cell.get_config()
     assert keras.layers.RNN(cells.PeepholeLSTMCell(2, peephole_initializer="ones"))(np.ones((1, 1, 1))).shape == (1, 2)
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="units.*1 이상"):
         cells.PeepholeLSTMCell(0)
 
 

@@ -109,11 +109,11 @@ def test_lstm_step_equations_by_hand() -> None:
 
 def test_bad_inputs_are_rejected() -> None:
     weights = [np.zeros((2, 3)), np.zeros((3, 3)), np.zeros(3)]
-    with pytest.raises(ValueError, match="batch, time, features"):
+    with pytest.raises(ValueError, match="배치, 시점, 특성"):
         reference.simple_rnn_forward(np.zeros((4, 2)), weights)
-    with pytest.raises(ValueError, match="unknown activation"):
+    with pytest.raises(ValueError, match="알 수 없는 activation 'sigmoid'"):
         reference.simple_rnn_forward(np.zeros((1, 4, 2)), weights, activation="sigmoid")
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="k는 1 이상"):
         reference.truncated_bptt(np.zeros((1, 4, 2)), weights, np.zeros((1, 4, 3)), k=0)
 
 

@@ -45,7 +45,8 @@ def read_manifest(resource: str) -> Manifest:
     raw = resources.files(__package__).joinpath(resource).read_bytes()
     document = json.loads(gzip.decompress(raw))
     if document.get("format") != FORMAT:
-        raise ValueError(f"{resource}: manifest format {document.get('format')!r} is not {FORMAT}")
+        raise ValueError(f"{resource}: 매니페스트 형식 {document.get('format')!r}이(가) 이 패키지가 읽는 {FORMAT!r}와 다릅니다. "
+                         f"패키지를 다시 설치하거나 write_manifest로 매니페스트를 다시 만드세요.")
     return {path: (int(size), str(value)) for path, (size, value) in document["files"].items()}
 
 
@@ -82,7 +83,8 @@ def build_manifest(source: str | Path, name: str) -> dict:
 
     dataset = store.get_dataset(name)
     if dataset.extract is None:
-        raise ValueError(f"{name}: not an archive dataset")
+        raise ValueError(f"{name}: 압축 파일을 풀어 쓰는 데이터셋이 아니라서 파일별 매니페스트를 만들 수 없습니다. "
+                         f"registry.json에서 extract가 있는 데이터셋(예: 'imdb')을 고르세요.")
     source = Path(source)
     if source.is_file():
         store.verify(source, dataset)
