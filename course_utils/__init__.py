@@ -5,20 +5,22 @@ one line each, in three groups:
 
 Teaching helpers (what a notebook teaches, or builds its experiments with)
 
-- :mod:`course_utils.text` -- cleaning, Hanja to Hangul, tokenizers, vocabularies
+- :mod:`course_utils.text` -- cleaning, Hanja to Hangul, tokenizers, vocabularies, token lists to Keras ids
 - :mod:`course_utils.word2vec` -- Word2Vec training pairs, negative sampling, models, evaluation (notebook 02)
 - :mod:`course_utils.reference` -- NumPy reference implementations of recurrent layers
 - :mod:`course_utils.cells` -- custom recurrent cells usable inside ``keras.layers.RNN``
-- :mod:`course_utils.training` -- epoch timing, best-weight callbacks, results tables, bootstrap intervals
-- :mod:`course_utils.classify` -- classifying short texts tokenized outside the model (notebook 06)
-- :mod:`course_utils.timeseries` -- time-series windows, baselines and results table (notebook 07)
+- :mod:`course_utils.training` -- epoch timing, best-weight callbacks, one results row per fit, masked average
+- :mod:`course_utils.classify` -- text classifier, confident mistakes, macro-F1, calibration (notebook 06)
+- :mod:`course_utils.timeseries` -- time-series windows, baselines and forecast result rows (notebook 07)
 - :mod:`course_utils.charlm` -- character-level language models of Korean headlines (notebook 08)
 - :mod:`course_utils.seq2seq` -- sequence-to-sequence translation with and without attention (notebook 09)
+- :mod:`course_utils.stats` -- percentile bootstrap intervals of a statistic and of a paired difference
 
 Notebook plumbing (setup cell, data, plots, exercises, results)
 
 - :mod:`course_utils.config` -- run profiles (``COURSE_PROFILE``), seeds; re-exports the metric reporters
 - :mod:`course_utils.metrics` -- writes and reads the metrics file that ``make bench`` collects
+- :mod:`course_utils.tables` -- the results table: one row per model, sorted by a validation column, rounded
 - :mod:`course_utils.env` -- environment report used by the first notebook
 - :mod:`course_utils.plots` -- plots that render Korean text
 - :mod:`course_utils.check` -- exercise self-checks (``check.exercise_XX_Y``)

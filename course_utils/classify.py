@@ -1,17 +1,16 @@
 """Classifying short texts whose tokenizer runs outside the model (notebook 06).
 
 Kiwi, KoNLPy and SentencePiece tokenize in Python, so a Keras model cannot take the raw
-strings. The tokens are joined with spaces and handed to ``keras.layers.TextVectorization``
-(``standardize=None``, ``split="whitespace"``), which then only maps tokens to integers, with
-Keras' conventions (0 padding, 1 ``[UNK]``, then by frequency)::
+strings: :mod:`course_utils.text` turns the token lists into integer ids (``fit_vectorizer``,
+``vectorize``), and :class:`TextClassifier` chains the whole path from a raw text to a topic::
 
     from course_utils import classify, text
 
     tokenizer = text.make_tokenizer("kiwi")
     train_tokens = tokenizer.tokenize_all(train_titles)
-    maxlen = classify.sequence_length(train_tokens, coverage=0.99)
-    vectorizer = classify.fit_vectorizer(train_tokens, maxlen=maxlen, max_tokens=20_000)
-    x_train = classify.vectorize(vectorizer, train_tokens)      # (n, maxlen) int64, 0 = padding
+    maxlen = text.sequence_length(train_tokens, coverage=0.99)
+    vectorizer = text.fit_vectorizer(train_tokens, maxlen=maxlen, max_tokens=20_000)
+    x_train = text.vectorize(vectorizer, train_tokens)          # (n, maxlen) int64, 0 = padding
     ...                                                         # build and fit a model on x_train
     classifier = classify.TextClassifier(tokenizer, vectorizer, model, label_names)
     classifier.predict(["손흥민 시즌 10호 골"])                    # a frame: text, topic, probability
@@ -27,8 +26,7 @@ Importing this module imports Keras; call ``config.setup()`` first in a notebook
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,83 +34,8 @@ import keras
 import numpy as np
 import pandas as pd
 
-from course_utils.text import Tokenizer
-
-
-SPACE_IN_TOKEN = "_"
-"""What whitespace inside a token becomes when tokens are joined (Kiwi's ``"베이브 루스"``)."""
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def join_tokens(token_lists: Iterable[Sequence[str]]) -> list[str]:
-    """Join each token list with single spaces, for ``TextVectorization(split="whitespace")``.
-
-    A token with whitespace inside (Kiwi returns some multi-word proper nouns such as
-    ``"베이브 루스"`` as one token) keeps being one token: each run of whitespace in it becomes
-    :data:`SPACE_IN_TOKEN` (``"베이브_루스"``). An empty token raises ``ValueError``, since it
-    would silently disappear.
-    """
-    joined = []
-    for tokens in token_lists:
-        parts = []
-        for token in tokens:
-            part = _WHITESPACE.sub(SPACE_IN_TOKEN, token.strip())
-            if not part:
-                raise ValueError(f"빈 토큰(또는 공백뿐인 토큰)이 있어요: {token!r}")
-            parts.append(part)
-        joined.append(" ".join(parts))
-    return joined
-
-
-def sequence_length(token_lists: Sequence[Sequence[str]], coverage: float = 0.99) -> int:
-    """The smallest length that holds every token of at least ``coverage`` of the lists.
-
-    ``coverage=1.0`` gives the longest list; texts longer than the result are cut when padded.
-    """
-    if not 0 < coverage <= 1:
-        raise ValueError(f"coverage는 0보다 크고 1 이하여야 해요 (받은 값: {coverage}).")
-    if not token_lists:
-        raise ValueError("토큰 목록이 비어 있어요.")
-    lengths = np.sort([len(tokens) for tokens in token_lists])
-    needed = int(np.ceil(coverage * len(lengths)))
-    return max(1, int(lengths[needed - 1]))
-
-
-def fit_vectorizer(
-    token_lists: Iterable[Sequence[str]], *, maxlen: int, max_tokens: int | None = None
-) -> keras.layers.TextVectorization:
-    """A ``TextVectorization`` layer adapted to pre-tokenized texts.
-
-    No standardisation, split on the spaces :func:`join_tokens` puts between tokens, outputs
-    padded or cut to ``maxlen`` integers (padding and cutting at the end). ``max_tokens``
-    counts padding and ``[UNK]``, as in Keras.
-    """
-    vectorizer = keras.layers.TextVectorization(
-        max_tokens=max_tokens, standardize=None, split="whitespace", output_mode="int",
-        output_sequence_length=maxlen,
-    )
-    vectorizer.adapt(np.array(join_tokens(token_lists), dtype=object), batch_size=1024)
-    return vectorizer
-
-
-def vectorize(vectorizer: keras.layers.TextVectorization, token_lists: Iterable[Sequence[str]]) -> np.ndarray:
-    """The integer matrix ``(len(token_lists), maxlen)`` of tokenized texts (0 = padding, 1 = OOV)."""
-    joined = join_tokens(token_lists)
-    if not joined:
-        raise ValueError("토큰 목록이 비어 있어요.")
-    return np.asarray(vectorizer(np.array(joined, dtype=object)), dtype=np.int64)
-
-
-def unknown_share(ids: Any) -> float:
-    """Share of the real (non-padding) positions of an integer matrix that are ``[UNK]`` (1).
-
-    This is the out-of-vocabulary rate the model actually sees, after the vocabulary cut and
-    the cut to ``maxlen``. Returns 0.0 when there is no real position.
-    """
-    ids = np.asarray(ids)
-    real = int(np.count_nonzero(ids))
-    return float(np.count_nonzero(ids == 1) / real) if real else 0.0
+from course_utils import stats
+from course_utils.text import Tokenizer, vectorize
 
 
 def _identity(text: str) -> str:
@@ -228,32 +151,26 @@ def _macro_f1_batch(matrices: np.ndarray) -> np.ndarray:
     return f1.mean(axis=1)
 
 
-@dataclass(frozen=True)
-class BootstrapDifference:
-    """A paired bootstrap of ``metric(b) - metric(a)`` on the same examples."""
-
-    difference: float
-    low: float
-    high: float
-    level: float
-
-    def __str__(self) -> str:
-        return f"{self.difference:+.4f} ({self.level:.0%} 구간 {self.low:+.4f} ~ {self.high:+.4f})"
-
-    @property
-    def excludes_zero(self) -> bool:
-        """Whether the interval lies entirely on one side of zero."""
-        return self.low > 0 or self.high < 0
+def _scores(truth: np.ndarray, pred: np.ndarray, metric: str, num_classes: int) -> np.ndarray:
+    """``metric`` of each row of ``(resamples, items)`` label arrays (macro-F1 via confusion counts)."""
+    if metric == "accuracy":
+        return (pred == truth).mean(axis=1)
+    rows = len(truth)
+    cells = truth * num_classes + pred + (np.arange(rows) * num_classes**2)[:, None]
+    counts = np.bincount(cells.ravel().astype(np.int64), minlength=rows * num_classes**2)
+    return _macro_f1_batch(counts.reshape(rows, num_classes, num_classes).astype(float))
 
 
 def bootstrap_difference(
     y_true: Any, pred_a: Any, pred_b: Any, *, num_classes: int, metric: str = "macro_f1",
     n_resamples: int = 1_000, level: float = 0.95, seed: int = 0,
-) -> BootstrapDifference:
+) -> stats.Interval:
     """Paired bootstrap interval of ``metric(pred_b) - metric(pred_a)`` (``"macro_f1"`` or ``"accuracy"``).
 
-    Resamples the examples with replacement ``n_resamples`` times, scores both predictions on
-    each resample and returns the observed difference with the percentile interval.
+    :func:`course_utils.stats.bootstrap_interval` resamples the examples with replacement
+    ``n_resamples`` times; both predictions are scored on each resample (macro-F1 from the
+    confusion counts of all resamples at once) and the observed difference comes with the
+    percentile interval.
     """
     truth = np.asarray(y_true).ravel().astype(int)
     preds = [np.asarray(p).ravel().astype(int) for p in (pred_a, pred_b)]
@@ -262,25 +179,16 @@ def bootstrap_difference(
                          f"{truth.shape}, {preds[0].shape}, {preds[1].shape}")
     if metric not in ("macro_f1", "accuracy"):
         raise ValueError(f"metric은 'macro_f1' 또는 'accuracy'여야 해요 (받은 값: {metric!r}).")
-    if not 0 < level < 1:
-        raise ValueError(f"level은 0과 1 사이여야 해요 (받은 값: {level}).")
     for values in (truth, *preds):
         if values.min() < 0 or values.max() >= num_classes:
             raise ValueError(f"레이블은 0 이상 num_classes({num_classes}) 미만이어야 해요.")
-    rng = np.random.default_rng(seed)
-    samples = np.vstack([np.arange(truth.size), rng.integers(0, truth.size, size=(n_resamples, truth.size))])
 
-    def score(pred: np.ndarray) -> np.ndarray:
-        if metric == "accuracy":
-            return (pred[samples] == truth[samples]).mean(axis=1)
-        cells = truth[samples] * num_classes + pred[samples] + (np.arange(len(samples)) * num_classes**2)[:, None]
-        counts = np.bincount(cells.ravel(), minlength=len(samples) * num_classes**2)
-        return _macro_f1_batch(counts.reshape(len(samples), num_classes, num_classes).astype(float))
+    def difference(truth: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        truth, a, b = (values.astype(int) for values in (truth, a, b))
+        return _scores(truth, b, metric, num_classes) - _scores(truth, a, metric, num_classes)
 
-    differences = score(preds[1]) - score(preds[0])
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(differences[1:], [tail, 100 - tail])
-    return BootstrapDifference(float(differences[0]), float(low), float(high), level)
+    return stats.bootstrap_interval(truth, *preds, statistic=difference, n_resamples=n_resamples, level=level,
+                                    seed=seed)
 
 
 def expected_calibration_error(y_true: Any, proba: Any, n_bins: int = 10) -> float:

@@ -19,6 +19,17 @@ message says how to install Java and suggests Kiwi, which needs no Java.
 :class:`Vocabulary` follows the conventions of ``keras.layers.TextVectorization``: index 0
 is padding (``""``), 1 is the out-of-vocabulary token ``"[UNK]"``, then tokens by
 decreasing frequency with the same tie-break, so both give the same integers.
+
+A tokenizer that runs in Python (Kiwi, KoNLPy, SentencePiece) cannot live inside a Keras model,
+so its token lists are joined with spaces (:func:`join_tokens`) and handed to a
+``TextVectorization`` layer that only maps tokens to integers::
+
+    maxlen = text.sequence_length(train_tokens, coverage=0.99)
+    vectorizer = text.fit_vectorizer(train_tokens, maxlen=maxlen, max_tokens=20_000)
+    x_train = text.vectorize(vectorizer, train_tokens)      # (n, maxlen) int64, 0 = padding
+    text.unknown_share(x_valid)                              # share of [UNK] among real positions
+
+Importing this module does not import Keras; :func:`fit_vectorizer` does.
 """
 
 from __future__ import annotations
@@ -35,7 +46,12 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import keras
 
 # ---------------------------------------------------------------------------------------------
 # Cleaning
@@ -621,3 +637,84 @@ def oov_rate(token_lists: Iterable[Iterable[str]], known: Container[str]) -> flo
             unknown += token not in known
     return unknown / total if total else 0.0
 
+
+# ---------------------------------------------------------------------------------------------
+# Token lists → integer ids for Keras (``TextVectorization`` on pre-tokenized texts)
+# ---------------------------------------------------------------------------------------------
+
+SPACE_IN_TOKEN = "_"
+"""What whitespace inside a token becomes when tokens are joined (Kiwi's ``"베이브 루스"``)."""
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def join_tokens(token_lists: Iterable[Sequence[str]]) -> list[str]:
+    """Join each token list with single spaces, for ``TextVectorization(split="whitespace")``.
+
+    A token with whitespace inside (Kiwi returns some multi-word proper nouns such as
+    ``"베이브 루스"`` as one token) keeps being one token: each run of whitespace in it becomes
+    :data:`SPACE_IN_TOKEN` (``"베이브_루스"``). An empty token raises ``ValueError``, since it
+    would silently disappear.
+    """
+    joined = []
+    for tokens in token_lists:
+        parts = []
+        for token in tokens:
+            part = _WHITESPACE.sub(SPACE_IN_TOKEN, token.strip())
+            if not part:
+                raise ValueError(f"빈 토큰(또는 공백뿐인 토큰)이 있어요: {token!r}")
+            parts.append(part)
+        joined.append(" ".join(parts))
+    return joined
+
+
+def sequence_length(token_lists: Sequence[Sequence[str]], coverage: float = 0.99) -> int:
+    """The smallest length that holds every token of at least ``coverage`` of the lists.
+
+    ``coverage=1.0`` gives the longest list; texts longer than the result are cut when padded.
+    """
+    if not 0 < coverage <= 1:
+        raise ValueError(f"coverage는 0보다 크고 1 이하여야 해요 (받은 값: {coverage}).")
+    if not token_lists:
+        raise ValueError("토큰 목록이 비어 있어요.")
+    lengths = np.sort([len(tokens) for tokens in token_lists])
+    needed = int(np.ceil(coverage * len(lengths)))
+    return max(1, int(lengths[needed - 1]))
+
+
+def fit_vectorizer(
+    token_lists: Iterable[Sequence[str]], *, maxlen: int, max_tokens: int | None = None
+) -> keras.layers.TextVectorization:
+    """A ``TextVectorization`` layer adapted to pre-tokenized texts.
+
+    No standardisation, split on the spaces :func:`join_tokens` puts between tokens, outputs
+    padded or cut to ``maxlen`` integers (padding and cutting at the end). ``max_tokens``
+    counts padding and ``[UNK]``, as in Keras.
+    """
+    import keras
+
+    vectorizer = keras.layers.TextVectorization(
+        max_tokens=max_tokens, standardize=None, split="whitespace", output_mode="int",
+        output_sequence_length=maxlen,
+    )
+    vectorizer.adapt(np.array(join_tokens(token_lists), dtype=object), batch_size=1024)
+    return vectorizer
+
+
+def vectorize(vectorizer: keras.layers.TextVectorization, token_lists: Iterable[Sequence[str]]) -> np.ndarray:
+    """The integer matrix ``(len(token_lists), maxlen)`` of tokenized texts (0 = padding, 1 = OOV)."""
+    joined = join_tokens(token_lists)
+    if not joined:
+        raise ValueError("토큰 목록이 비어 있어요.")
+    return np.asarray(vectorizer(np.array(joined, dtype=object)), dtype=np.int64)
+
+
+def unknown_share(ids: Any) -> float:
+    """Share of the real (non-padding) positions of an integer matrix that are ``[UNK]`` (1).
+
+    This is the out-of-vocabulary rate the model actually sees, after the vocabulary cut and
+    the cut to ``maxlen``. Returns 0.0 when there is no real position.
+    """
+    ids = np.asarray(ids)
+    real = int(np.count_nonzero(ids))
+    return float(np.count_nonzero(ids == 1) / real) if real else 0.0

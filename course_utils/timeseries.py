@@ -11,17 +11,18 @@ The pieces a forecasting notebook needs again and again, written once:
   sequence-to-sequence targets;
 - :func:`repeat_last_season` and :func:`autoregressive_forecast`: multi-step forecasts
   from a window of past values;
-- :func:`forecast_mae`, :func:`fit_timed` and :class:`ResultsTable`: evaluate, time and
-  compare models against the seasonal-naive baseline;
-- :func:`block_bootstrap_difference`: a confidence interval for the difference of two
-  forecasters' errors on the same, overlapping windows.
+- :func:`forecast_mae`, :func:`fit_timed` and :func:`forecast_row`: evaluate, time and
+  compare models against the seasonal-naive baseline (rows of a ``tables.ResultsTable``);
+
+A confidence interval for the difference of two forecasters' errors on the same, overlapping
+windows is ``stats.paired_difference(errors_a, errors_b, block=horizon)`` (a moving-block bootstrap).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -220,37 +221,6 @@ def autoregressive_forecast(model: keras.Model, windows: Any, horizon: int) -> n
     return np.stack(predictions, axis=1)
 
 
-def block_bootstrap_difference(
-    errors_a: Any, errors_b: Any, *, block: int, n_boot: int = 1000, level: float = 0.95, seed: int = 0
-) -> tuple[float, float, float]:
-    """Mean of ``errors_a - errors_b`` and its moving-block bootstrap interval.
-
-    ``errors_a`` and ``errors_b`` are per-window errors of two forecasts of the same windows,
-    in time order. Neighbouring windows share most of their days, so resampling single windows
-    would understate the uncertainty; each resample instead glues randomly placed runs of
-    ``block`` consecutive differences until it is as long as the original (Künsch, 1989).
-    Returns ``(mean difference, lower, upper)``; an interval that contains 0 does not
-    separate the two forecasts.
-    """
-    if np.ndim(errors_a) != 1 or np.shape(errors_a) != np.shape(errors_b):
-        raise ValueError(f"errors_a와 errors_b는 길이가 같은 1차원 배열이어야 합니다 "
-                         f"(받은 모양: {np.shape(errors_a)}, {np.shape(errors_b)}).")
-    diff = np.asarray(errors_a, dtype=float) - np.asarray(errors_b, dtype=float)
-    if not 1 <= block <= len(diff):
-        raise ValueError(f"block은 1 이상, 창 수({len(diff)}) 이하여야 합니다 (받은 값: {block}).")
-    if not 0 < level < 1 or n_boot < 1:
-        raise ValueError(f"level은 0과 1 사이, n_boot는 1 이상이어야 합니다 (받은 값: {level}, {n_boot}).")
-    if not np.isfinite(diff).all():
-        raise ValueError("오차에 NaN이나 무한대가 있습니다. 예측과 정답을 먼저 확인하세요.")
-    rng = np.random.default_rng(seed)
-    n_blocks = -(-len(diff) // block)
-    starts = rng.integers(0, len(diff) - block + 1, size=(n_boot, n_blocks))
-    positions = (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)[:, : len(diff)]
-    means = diff[positions].mean(axis=1)
-    low, high = np.percentile(means, [100 * (1 - level) / 2, 100 * (1 + level) / 2])
-    return float(diff.mean()), float(low), float(high)
-
-
 def forecast_mae(model: keras.Model, dataset: tf.data.Dataset, *, scale: float = 1.0) -> float:
     """Mean absolute error of ``model`` over ``dataset``, multiplied by ``scale``.
 
@@ -290,58 +260,32 @@ def fit_timed(
     return history, time.perf_counter() - start
 
 
-@dataclass
-class ResultsTable:
-    """One row per model: its size, validation MAE and training time, next to the baseline.
+def forecast_row(
+    name: str,
+    *,
+    mae: float,
+    baseline_mae: float,
+    inputs: str,
+    horizon: int = 1,
+    params: int = 0,
+    seconds: float = 0.0,
+) -> dict[str, Any]:
+    """One model's row of a :class:`course_utils.tables.ResultsTable`: size, validation MAE, time, baseline.
 
-    Each row carries the seasonal-naive MAE on the same targets, so that one-day and
-    14-day forecasts are each compared with the baseline of their own task.
+    Each row carries the seasonal-naive MAE on the same targets (``baseline_mae``) and the
+    improvement over it, so that one-day and 14-day forecasts are each compared with the
+    baseline of their own task. ``inputs`` describes what the model reads (e.g. ``"철도"``;
+    ``"-"`` for a baseline).
     """
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(
-        self,
-        name: str,
-        *,
-        mae: float,
-        baseline_mae: float,
-        inputs: str,
-        horizon: int = 1,
-        params: int = 0,
-        seconds: float = 0.0,
-    ) -> None:
-        """Record one model (re-adding a name replaces its row).
-
-        ``inputs`` describes what the model reads (e.g. ``"철도"``; ``"-"`` for a baseline).
-        """
-        if baseline_mae <= 0:
-            raise ValueError(f"baseline_mae는 0보다 커야 합니다 (받은 값: {baseline_mae}).")
-        self.rows = [row for row in self.rows if row["모델"] != name]
-        self.rows.append(
-            {
-                "모델": name,
-                "입력": inputs,
-                "예측 범위(일)": horizon,
-                "파라미터 수": int(params),
-                "검증 MAE(명)": float(mae),
-                "계절 나이브 MAE(명)": float(baseline_mae),
-                "개선율(%)": 100.0 * (1.0 - mae / baseline_mae),
-                "훈련 시간(초)": float(seconds),
-            }
-        )
-
-    def frame(self) -> pd.DataFrame:
-        """The rows as a frame, sorted by horizon, then by validation MAE."""
-        table = pd.DataFrame(self.rows)
-        if table.empty:
-            return table
-        return table.sort_values(["예측 범위(일)", "검증 MAE(명)"], kind="stable").reset_index(drop=True)
-
-    def best(self, horizon: int = 1) -> pd.Series:
-        """The row with the lowest validation MAE among models of ``horizon`` days."""
-        table = self.frame()
-        candidates = table[table["예측 범위(일)"] == horizon]
-        if candidates.empty:
-            raise KeyError(f"예측 범위가 {horizon}일인 모델이 결과표에 없습니다. 먼저 add로 더하세요.")
-        return candidates.iloc[0]
+    if baseline_mae <= 0:
+        raise ValueError(f"baseline_mae는 0보다 커야 합니다 (받은 값: {baseline_mae}).")
+    return {
+        "모델": name,
+        "입력": inputs,
+        "예측 범위(일)": horizon,
+        "파라미터 수": int(params),
+        "검증 MAE(명)": float(mae),
+        "계절 나이브 MAE(명)": float(baseline_mae),
+        "개선율(%)": 100.0 * (1.0 - mae / baseline_mae),
+        "훈련 시간(초)": float(seconds),
+    }

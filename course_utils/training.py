@@ -1,19 +1,17 @@
-"""Training helpers shared by the notebooks: epoch timing, best-weight callbacks, results tables.
+"""Training helpers shared by the notebooks: epoch timing, best-weight callbacks, a results row per fit.
 
 A notebook that compares several models repeats the same steps for each: fit with callbacks,
 time the epochs, remember which epoch's weights the model kept, and put one row per model in
-a table. Those steps live here::
+a table (:mod:`course_utils.tables`). Those steps live here::
 
     timer = EpochTimer()
     history = model.fit(x, y, validation_split=0.2, epochs=10,
                         callbacks=[*best_weights_callbacks(path), timer])
-    row = summarize("LSTM(32)", model, history, timer, train_size=len(x), maxlen=200)
-    results_frame([row])
+    result = summarize("LSTM(32)", model, history, timer, train_size=len(x), maxlen=200)
+    tables.ResultsTable([result.row()]).frame()
 
-Two small pieces of evaluation go with them: :func:`bootstrap_ci` puts a confidence interval
-on an accuracy (or on the paired difference of two models) over the evaluation examples, and
-:func:`masked_average` is the NumPy reference of masked average pooling. It also turns IMDB word
-ids back into words (:func:`imdb_index_to_word`, :func:`decode_review`).
+:func:`masked_average` is the NumPy reference of masked average pooling (intervals on the
+accuracies come from :mod:`course_utils.stats`).
 
 Importing this module imports Keras; call ``config.setup()`` first in a notebook.
 """
@@ -21,17 +19,13 @@ Importing this module imports Keras; call ``config.setup()`` first in a notebook
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
-import pandas as pd
-
-PAD, START, OOV = "<PAD>", "<START>", "<OOV>"
-"""Display names of the reserved ids 0, 1 and 2 in the Keras IMDB encoding."""
 
 RESULT_COLUMNS = {
     "model": "모델",
@@ -43,7 +37,7 @@ RESULT_COLUMNS = {
     "val_accuracy": "검증 정확도",
     "test_accuracy": "테스트 정확도",
 }
-"""Korean column headers of :func:`results_frame`, keyed by :class:`RunResult` field."""
+"""Korean column headers of :meth:`RunResult.row`, keyed by :class:`RunResult` field."""
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -132,6 +126,10 @@ class RunResult:
     val_accuracy: float
     test_accuracy: float = float("nan")
 
+    def row(self) -> dict[str, Any]:
+        """The result as a row of :class:`course_utils.tables.ResultsTable`, with Korean column names."""
+        return {RESULT_COLUMNS[name]: value for name, value in asdict(self).items()}
+
 
 def summarize(
     name: str,
@@ -170,43 +168,6 @@ def summarize(
     )
 
 
-def results_frame(results: Iterable[RunResult]) -> pd.DataFrame:
-    """A table with one row per :class:`RunResult`, in the given order, with Korean headers."""
-    rows = [asdict(result) for result in results]
-    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    return frame.rename(columns=RESULT_COLUMNS)
-
-
-def bootstrap_ci(
-    values: Any, *, confidence: float = 0.95, n_resamples: int = 2_000, seed: int = 0
-) -> tuple[float, float, float]:
-    """Mean of per-example ``values`` and its percentile bootstrap interval: ``(mean, low, high)``.
-
-    For an accuracy pass ``pred == y`` (one 0/1 value per evaluation example); for the paired
-    difference of two models scored on the same examples pass ``correct_a.astype(float) - correct_b``
-    (an interval that excludes 0 is not explained by which examples happen to be in the split).
-    Resampling is done by ``scipy.stats.bootstrap`` with a fixed ``seed``.
-    """
-    from scipy import stats
-
-    array = np.asarray(values)
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise TypeError(f"bootstrap_ci 에는 예제마다 하나씩인 숫자 배열을 넘겨 주세요 (받은 형식: {array.dtype}).")
-    array = array.astype(float)
-    if array.ndim != 1 or array.size < 2:
-        raise ValueError(f"bootstrap_ci 에는 예제가 2개 이상인 1차원 배열이 필요해요 (받은 모양: {array.shape}).")
-    if not np.all(np.isfinite(array)):
-        raise ValueError("bootstrap_ci 의 값에 NaN 이나 무한대가 있어요. 예측을 만든 단계를 확인해 주세요.")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence 는 0과 1 사이여야 해요 (받은 값: {confidence}).")
-    mean = float(array.mean())
-    if np.all(array == array[0]):  # every resample has the same mean
-        return mean, mean, mean
-    result = stats.bootstrap((array,), np.mean, n_resamples=n_resamples, confidence_level=confidence,
-                             method="percentile", vectorized=True, rng=np.random.default_rng(seed))
-    return mean, float(result.confidence_interval.low), float(result.confidence_interval.high)
-
-
 def masked_average(x: Any, mask: Any) -> np.ndarray:
     """Average of ``x`` (batch, time, features) over the steps where ``mask`` (batch, time) is true.
 
@@ -227,21 +188,3 @@ def masked_average(x: Any, mask: Any) -> np.ndarray:
     total = np.where(keep[..., None], values, 0.0).sum(axis=1)
     count = keep.sum(axis=1, keepdims=True)
     return total / np.maximum(count, 1)
-
-
-def imdb_index_to_word(
-    word_index: Mapping[str, int], *, index_from: int = 3, start_char: int = 1, oov_char: int = 2
-) -> dict[int, str]:
-    """Invert a word → rank mapping into the id → word mapping of ``load_imdb``'s arrays.
-
-    Ids are ``rank + index_from``; 0 is padding and ``start_char``/``oov_char`` are the reserved
-    start and out-of-vocabulary markers (shown as ``<PAD>``, ``<START>``, ``<OOV>``).
-    """
-    vocab = {rank + index_from: word for word, rank in word_index.items()}
-    vocab.update({0: PAD, start_char: START, oov_char: OOV})
-    return vocab
-
-
-def decode_review(ids: Iterable[int], index_to_word: Mapping[int, str], *, skip_padding: bool = True) -> str:
-    """Join the words of a sequence of ids; padding (id 0) is dropped unless ``skip_padding=False``."""
-    return " ".join(index_to_word.get(int(i), OOV) for i in ids if not (skip_padding and int(i) == 0))

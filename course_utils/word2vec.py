@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from course_utils import stats
 from course_utils.text import OOV_TOKEN, PAD_TOKEN, Vocabulary
 
 if TYPE_CHECKING:
@@ -559,30 +560,31 @@ def _spearman(human: np.ndarray, cosine: np.ndarray) -> float:
     return float(spearmanr(human, cosine).statistic) if len(human) > 2 else float("nan")
 
 
+def _spearman_batch(human: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+    """Spearman ρ of each resampled row (NaN where a resample repeats too few distinct pairs)."""
+    with warnings.catch_warnings():  # a resample can repeat one pair only: ρ undefined, left out
+        warnings.simplefilter("ignore")
+        return np.array([_spearman(h, c) for h, c in zip(human, cosine)])
+
+
 def bootstrap_intervals(
     scores: ItemScores, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0
 ) -> dict[str, tuple[float, float]]:
     """Percentile bootstrap intervals of the analogy accuracy and the similarity Spearman ρ.
 
     Items (analogies, pairs) are resampled with replacement ``n_boot`` times, each set on its
-    own; the interval holds the central ``level`` share of the resampled statistics.
+    own (:func:`course_utils.stats.bootstrap_interval`, one random stream for both); the
+    interval holds the central ``level`` share of the resampled statistics.
     """
-    if not 0 < level < 1 or n_boot < 1:
-        raise ValueError(f"level은 0과 1 사이, n_boot는 1 이상이어야 합니다 (받은 값: {level}, {n_boot}).")
     rng = np.random.default_rng(seed)
-    tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
     result: dict[str, tuple[float, float]] = {}
-    if len(scores.hits):
-        draws = rng.integers(len(scores.hits), size=(n_boot, len(scores.hits)))
-        low, high = np.percentile(scores.hits[draws].mean(axis=1), tails)
-        result["유추 정확도"] = (float(low), float(high))
+    if len(scores.hits) > 1:
+        interval = stats.bootstrap_interval(scores.hits, n_resamples=n_boot, level=level, seed=rng)
+        result["유추 정확도"] = (interval.low, interval.high)
     if len(scores.human) > 2:
-        draws = rng.integers(len(scores.human), size=(n_boot, len(scores.human)))
-        with warnings.catch_warnings():  # a resample can repeat one pair only: ρ undefined, skipped below
-            warnings.simplefilter("ignore")
-            rhos = np.array([_spearman(scores.human[d], scores.cosine[d]) for d in draws])
-        low, high = np.nanpercentile(rhos, tails)
-        result["유사도 스피어만"] = (float(low), float(high))
+        interval = stats.bootstrap_interval(scores.human, scores.cosine, statistic=_spearman_batch,
+                                            n_resamples=n_boot, level=level, seed=rng)
+        result["유사도 스피어만"] = (interval.low, interval.high)
     return result
 
 
@@ -593,31 +595,24 @@ def paired_intervals(
     """Differences (a − b) of analogy accuracy and similarity ρ with paired percentile bootstrap intervals.
 
     Both models are scored on the same items, so each resample draws one set of items and
-    scores both models on it: the interval is that of the difference, which is narrower than
-    comparing two separate intervals when the models succeed and fail on the same items.
-    Returns ``{"유추 정확도": (difference, lower, upper), "유사도 스피어만": (...)}`` (a key
-    is missing when there are no items for it).
+    scores both models on it (:mod:`course_utils.stats`): the interval is that of the difference,
+    which is narrower than comparing two separate intervals when the models succeed and fail on
+    the same items. Returns ``{"유추 정확도": (difference, lower, upper), "유사도 스피어만": (...)}``
+    (a key is missing when there are no items for it).
     """
-    if not 0 < level < 1 or n_boot < 1:
-        raise ValueError(f"level은 0과 1 사이, n_boot는 1 이상이어야 합니다 (받은 값: {level}, {n_boot}).")
     if len(hits_a) != len(hits_b) or not len(human) == len(cosine_a) == len(cosine_b):
         raise ValueError("두 모델은 같은 문항으로 채점해야 합니다 (문항 수가 다릅니다).")
     rng = np.random.default_rng(seed)
-    tails = [100 * (1 - level) / 2, 100 * (1 + level) / 2]
     result: dict[str, tuple[float, float, float]] = {}
-    if len(hits_a):
-        draws = rng.integers(len(hits_a), size=(n_boot, len(hits_a)))
-        diffs = hits_a[draws].mean(axis=1) - hits_b[draws].mean(axis=1)
-        low, high = np.percentile(diffs, tails)
-        result["유추 정확도"] = (float(hits_a.mean() - hits_b.mean()), float(low), float(high))
+    if len(hits_a) > 1:
+        result["유추 정확도"] = tuple(stats.paired_difference(hits_a, hits_b, n_resamples=n_boot, level=level, seed=rng))
     if len(human) > 2:
-        draws = rng.integers(len(human), size=(n_boot, len(human)))
-        with warnings.catch_warnings():  # a resample can repeat one pair only: ρ undefined, skipped below
-            warnings.simplefilter("ignore")
-            diffs = np.array([_spearman(human[d], cosine_a[d]) - _spearman(human[d], cosine_b[d]) for d in draws])
-        low, high = np.nanpercentile(diffs, tails)
-        difference = _spearman(human, cosine_a) - _spearman(human, cosine_b)
-        result["유사도 스피어만"] = (float(difference), float(low), float(high))
+
+        def rho_difference(human: np.ndarray, cosine_a: np.ndarray, cosine_b: np.ndarray) -> np.ndarray:
+            return _spearman_batch(human, cosine_a) - _spearman_batch(human, cosine_b)
+
+        result["유사도 스피어만"] = tuple(stats.bootstrap_interval(human, cosine_a, cosine_b, statistic=rho_difference,
+                                                              n_resamples=n_boot, level=level, seed=rng))
     return result
 
 

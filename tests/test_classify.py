@@ -1,4 +1,4 @@
-"""Tests for course_utils.classify: tokens → padded ids, the text classifier, confident mistakes."""
+"""Tests for course_utils.classify: the text classifier, confident mistakes, macro-F1, calibration."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ config.set_seed(0)
 
 import keras  # noqa: E402
 
-from course_utils import classify, text  # noqa: E402
+from course_utils import classify, stats, text  # noqa: E402
 
 CORPUS = [
     ["북한", "미사일", "발사"],
@@ -20,65 +20,6 @@ CORPUS = [
     ["금리", "인상", "북한"],
     ["축구", "승리"],
 ]
-
-
-def test_join_tokens_puts_single_spaces_between_tokens() -> None:
-    assert classify.join_tokens([["▁대선", "후보"], ["美", "·", "中"], []]) == ["▁대선 후보", "美 · 中", ""]
-
-
-def test_join_tokens_keeps_a_token_with_inner_spaces_as_one_token() -> None:
-    joined = classify.join_tokens([["베이브 루스", "홈런"], ["뉴욕\t 양키스"]])
-    assert joined == ["베이브_루스 홈런", "뉴욕_양키스"]
-    vectorizer = classify.fit_vectorizer([["베이브 루스", "홈런"]], maxlen=3)
-    assert classify.vectorize(vectorizer, [["홈런", "베이브 루스"]]).tolist() == [[2, 3, 0]]  # two tokens, not three
-
-
-@pytest.mark.parametrize("bad", ["", " ", "\u3000"])
-def test_join_tokens_rejects_empty_tokens(bad: str) -> None:
-    with pytest.raises(ValueError, match="빈 토큰"):
-        classify.join_tokens([["좋은", bad]])
-
-
-def test_unknown_share_counts_unk_among_real_positions() -> None:
-    assert classify.unknown_share([[2, 1, 0, 0], [1, 3, 4, 0]]) == pytest.approx(2 / 5)
-    assert classify.unknown_share([[0, 0]]) == 0.0
-
-
-def test_sequence_length_covers_the_requested_share() -> None:
-    lists = [["a"] * n for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 20)]
-    assert classify.sequence_length(lists, coverage=1.0) == 20
-    assert classify.sequence_length(lists, coverage=0.9) == 9
-    assert classify.sequence_length(lists, coverage=0.55) == 6
-    assert classify.sequence_length([[], []], coverage=1.0) == 1  # never a zero-length input
-    with pytest.raises(ValueError):
-        classify.sequence_length(lists, coverage=0)
-    with pytest.raises(ValueError):
-        classify.sequence_length([], coverage=0.5)
-
-
-def test_vectorizer_gives_the_same_integers_as_vocabulary_and_pad_sequences() -> None:
-    vectorizer = classify.fit_vectorizer(CORPUS, maxlen=4)
-    vocab = text.Vocabulary.from_corpus(CORPUS)
-    assert vectorizer.get_vocabulary() == list(vocab.tokens)
-    new = [["북한", "축구", "없는말"], ["금리", "인상", "북한", "발사", "승리"]]
-    expected = keras.utils.pad_sequences([vocab.encode(t) for t in new], maxlen=4, padding="post",
-                                         truncating="post")
-    got = classify.vectorize(vectorizer, new)
-    assert got.dtype == np.int64 and got.shape == (2, 4)
-    np.testing.assert_array_equal(got, expected)
-    assert got[0].tolist() == [vocab.index("북한"), vocab.index("축구"), 1, 0]  # 1 = [UNK], 0 = padding
-
-
-def test_vectorizer_keeps_hangul_hanja_and_sentencepiece_pieces_unchanged() -> None:
-    tokens = [["▁美", "대선", "…", "A", "a"]]
-    vectorizer = classify.fit_vectorizer(tokens, maxlen=5)
-    assert sorted(vectorizer.get_vocabulary()[2:]) == sorted(tokens[0])  # no lower-casing, no stripping
-
-
-def test_max_tokens_counts_padding_and_unknown() -> None:
-    vectorizer = classify.fit_vectorizer(CORPUS, maxlen=3, max_tokens=4)
-    assert vectorizer.get_vocabulary() == ["", "[UNK]", "북한", "축구"]
-    assert classify.vectorize(vectorizer, [["승리", "북한"]]).tolist() == [[1, 2, 0]]
 
 
 LABELS = ["정치", "경제", "스포츠"]
@@ -92,7 +33,7 @@ def keyword_classifier(preprocess=None) -> classify.TextClassifier:
     of the keywords in the text and padding has no influence.
     """
     tokenizer = text.make_tokenizer("whitespace")
-    vectorizer = classify.fit_vectorizer(CORPUS, maxlen=6)
+    vectorizer = text.fit_vectorizer(CORPUS, maxlen=6)
     vocabulary = vectorizer.get_vocabulary()
     weights = np.zeros((len(vocabulary), len(LABELS)), dtype="float32")
     for token, topic in TOPIC_OF_TOKEN.items():
@@ -245,10 +186,13 @@ def test_bootstrap_difference_is_paired_and_brackets_the_observed_difference() -
     strong = np.where(rng.random(400) < 0.9, y_true, rng.integers(0, 3, 400))
     result = classify.bootstrap_difference(y_true, weak, strong, num_classes=3)
     expected = f1_score(y_true, strong, average="macro") - f1_score(y_true, weak, average="macro")
-    assert result.difference == pytest.approx(expected)
-    assert result.low < result.difference < result.high and result.excludes_zero and result.low > 0
+    assert result.estimate == pytest.approx(expected)
+    assert result.low < result.estimate < result.high and result.excludes_zero and result.low > 0
+    accuracy = classify.bootstrap_difference(y_true, weak, strong, num_classes=3, metric="accuracy")
+    assert tuple(accuracy) == pytest.approx(tuple(stats.paired_difference(strong == y_true, weak == y_true,
+                                                                          n_resamples=1_000)), abs=1e-12)
     same = classify.bootstrap_difference(y_true, weak, weak, num_classes=3, metric="accuracy")
-    assert (same.difference, same.low, same.high) == (0.0, 0.0, 0.0)  # paired: identical models never differ
+    assert tuple(same) == (0.0, 0.0, 0.0)  # paired: identical models never differ
     assert not same.excludes_zero and "95%" in str(same)
     with pytest.raises(ValueError, match="metric"):
         classify.bootstrap_difference(y_true, weak, strong, num_classes=3, metric="recall")

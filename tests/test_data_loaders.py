@@ -98,6 +98,27 @@ def test_encoded_cache_is_reused(tiny_imdb: Path, tmp_path: Path, monkeypatch) -
     assert all(np.array_equal(first[k], second[k]) for k in first)
 
 
+# --- IMDB decoding ------------------------------------------------------------------
+
+
+def test_imdb_index_to_word_shifts_ranks_and_names_reserved_ids() -> None:
+    vocab = data.imdb_index_to_word({"the": 1, "movie": 2, "great": 3})
+    assert vocab == {0: "<PAD>", 1: "<START>", 2: "<OOV>", 4: "the", 5: "movie", 6: "great"}
+    ids = [0, 0, 1, 4, 5, 2, 6]  # pre-padded, as keras.utils.pad_sequences does
+    assert data.decode_review(ids, vocab) == "<START> the movie <OOV> great"
+    assert data.decode_review(ids, vocab, skip_padding=False).startswith("<PAD> <PAD> <START>")
+    assert data.decode_review(np.array([1, 999]), vocab) == "<START> <OOV>"  # unknown id
+
+
+def test_decode_review_inverts_the_imdb_encoding(with_mirror: Path) -> None:
+    text = data.load_imdb_texts("test")["text"].iloc[0]
+    word_index = data.imdb_word_index()
+    ids = [1] + [rank + 3 for rank in imdb.encode([text], word_index)[0]]
+    words = [w for w in imdb.tokenize(text) if w in word_index]
+    decoded = data.decode_review(ids, data.imdb_index_to_word(word_index))
+    assert decoded == " ".join(["<START>", *words])
+
+
 # --- real datasets from the mirror -----------------------------------------------------------
 
 def test_load_imdb_real(with_mirror: Path) -> None:

@@ -12,6 +12,7 @@ config.set_seed(0)  # imports TensorFlow quietly, before keras below
 
 import keras  # noqa: E402
 
+from course_utils import tables  # noqa: E402
 from course_utils import timeseries as ts  # noqa: E402
 
 
@@ -258,22 +259,18 @@ def test_fit_timed_trains_with_early_stopping_and_restores_best_weights() -> Non
     assert ts.forecast_mae(model, valid) < before / 5
 
 
-def test_results_table_compares_each_row_with_its_baseline() -> None:
-    table = ts.ResultsTable()
-    table.add("계절 나이브", mae=100.0, baseline_mae=100.0, inputs="-")
-    table.add("RNN", mae=60.0, baseline_mae=100.0, inputs="철도", params=1121, seconds=3.5)
-    table.add("RNN 14일", mae=90.0, baseline_mae=120.0, inputs="철도", horizon=14)
-    table.add("RNN", mae=50.0, baseline_mae=100.0, inputs="철도", params=1121, seconds=4.0)  # replaces the first
+def test_forecast_rows_compare_each_model_with_its_baseline() -> None:
+    table = tables.ResultsTable(sort_by=["예측 범위(일)", "검증 MAE(명)"])
+    table.add(ts.forecast_row("계절 나이브", mae=100.0, baseline_mae=100.0, inputs="-"))
+    table.add(ts.forecast_row("RNN", mae=60.0, baseline_mae=100.0, inputs="철도", params=1121, seconds=3.5))
+    table.add(ts.forecast_row("RNN 14일", mae=90.0, baseline_mae=120.0, inputs="철도", horizon=14))
+    table.add(ts.forecast_row("RNN", mae=50.0, baseline_mae=100.0, inputs="철도", params=1121, seconds=4.0))
     frame = table.frame()
-    assert list(frame["모델"]) == ["RNN", "계절 나이브", "RNN 14일"]
-    assert frame.loc[0, "입력"] == "철도" and frame.loc[0, "훈련 시간(초)"] == 4.0
+    assert list(frame["모델"]) == ["RNN", "계절 나이브", "RNN 14일"]  # by horizon, then validation MAE
+    assert frame.loc[0, "입력"] == "철도" and frame.loc[0, "훈련 시간(초)"] == 4.0  # the re-added row replaced the first
     assert frame["개선율(%)"].tolist() == pytest.approx([50.0, 0.0, 25.0])
-    assert table.best()["모델"] == "RNN" and table.best(14)["검증 MAE(명)"] == 90.0
-    with pytest.raises(KeyError, match="7일"):
-        table.best(7)
     with pytest.raises(ValueError, match="0보다 커야"):
-        table.add("bad", mae=1.0, baseline_mae=0.0, inputs="-")
-    assert ts.ResultsTable().frame().empty
+        ts.forecast_row("bad", mae=1.0, baseline_mae=0.0, inputs="-")
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -304,31 +301,3 @@ def test_nan_is_refused_by_window_dataset_and_standardizer() -> None:
     frame.iloc[3, 0] = np.nan
     with pytest.raises(ValueError, match=r"\['y'\]"):
         ts.Standardizer.fit(frame)
-
-
-def test_block_bootstrap_difference_separates_a_clear_gap_and_not_noise() -> None:
-    rng = np.random.default_rng(0)
-    noise = rng.normal(size=200)
-    mean, low, high = ts.block_bootstrap_difference(noise + 1.0, noise * 0.5, block=14)
-    assert np.isclose(mean, np.mean(noise * 0.5 + 1.0)) and low > 0 < high and low < mean < high
-    same = rng.normal(size=200)
-    _, low, high = ts.block_bootstrap_difference(same, rng.permutation(same), block=14)
-    assert low < 0 < high
-
-
-def test_block_bootstrap_difference_widens_for_correlated_errors() -> None:
-    # a slowly wandering difference: single-window resampling (block=1) is overconfident
-    wander = np.repeat(np.random.default_rng(1).normal(size=20), 10)
-    _, low1, high1 = ts.block_bootstrap_difference(wander, np.zeros(200), block=1)
-    _, low14, high14 = ts.block_bootstrap_difference(wander, np.zeros(200), block=14)
-    assert high14 - low14 > 1.5 * (high1 - low1)
-
-
-@pytest.mark.parametrize(
-    "a, b, block, message",
-    [(np.ones(5), np.ones(4), 2, "길이가 같은"), (np.ones(5), np.ones(5), 6, "block"),
-     (np.array([1.0, np.nan]), np.ones(2), 1, "NaN")],
-)
-def test_block_bootstrap_difference_refuses_bad_input(a: np.ndarray, b: np.ndarray, block: int, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        ts.block_bootstrap_difference(a, b, block=block)

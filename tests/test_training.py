@@ -15,7 +15,7 @@ config.set_seed(0)
 
 import keras  # noqa: E402
 
-from course_utils import training  # noqa: E402
+from course_utils import tables, training  # noqa: E402
 
 
 def tiny_model() -> keras.Model:
@@ -108,7 +108,7 @@ def test_best_weights_callbacks_maximise_accuracy_metrics(tmp_path: Path) -> Non
     assert training.best_weights_callbacks(tmp_path / "m.keras")[0].mode == "min"  # val_loss
 
 
-# --- kept_epoch, summarize, results_frame -------------------------------------------
+# --- kept_epoch, summarize, RunResult.row ---------------------------------------------
 
 
 HISTORY = {"loss": [0.6, 0.4, 0.3, 0.2], "val_loss": [0.5, 0.35, 0.35, 0.4],
@@ -123,7 +123,7 @@ def test_kept_epoch_is_the_best_monitored_epoch_or_the_last() -> None:
         training.kept_epoch(HISTORY, monitor="val_auc")
 
 
-def test_summarize_reports_the_kept_epoch_and_results_frame_has_korean_headers() -> None:
+def test_summarize_reports_the_kept_epoch_and_its_row_has_korean_headers() -> None:
     model, timer = tiny_model(), training.EpochTimer()
     timer.seconds = [5.0, 2.0, 3.0, 4.0]
     best = training.summarize("best", model, HISTORY, timer, train_size=100, maxlen=20, test_accuracy=0.8)
@@ -131,7 +131,7 @@ def test_summarize_reports_the_kept_epoch_and_results_frame_has_korean_headers()
                               restored_best=False)
     assert best == training.RunResult("best", 2, 100, 20, 4, 3.0, 0.84, 0.8)  # Dense(1) on 1 input: w + b
     assert last.val_accuracy == 0.83
-    frame = training.results_frame([best, last])
+    frame = tables.ResultsTable([best.row(), last.row()]).frame()
     assert list(frame.columns) == list(training.RESULT_COLUMNS.values())
     assert frame["모델"].tolist() == ["best", "last"]
     assert frame["테스트 정확도"].tolist() == [0.8, 0.7]
@@ -146,69 +146,7 @@ def test_summarize_a_fit_without_validation_keeps_the_last_epoch_and_has_no_val_
     assert np.isnan(refit.val_accuracy)
 
 
-# --- IMDB decoding ------------------------------------------------------------------
-
-
-def test_imdb_index_to_word_shifts_ranks_and_names_reserved_ids() -> None:
-    vocab = training.imdb_index_to_word({"the": 1, "movie": 2, "great": 3})
-    assert vocab == {0: "<PAD>", 1: "<START>", 2: "<OOV>", 4: "the", 5: "movie", 6: "great"}
-    ids = [0, 0, 1, 4, 5, 2, 6]  # pre-padded, as keras.utils.pad_sequences does
-    assert training.decode_review(ids, vocab) == "<START> the movie <OOV> great"
-    assert training.decode_review(ids, vocab, skip_padding=False).startswith("<PAD> <PAD> <START>")
-    assert training.decode_review(np.array([1, 999]), vocab) == "<START> <OOV>"  # unknown id
-
-
-@pytest.mark.usefixtures("with_mirror")
-def test_decode_review_inverts_the_imdb_encoding() -> None:
-    from course_utils import data
-    from course_utils.data import imdb
-
-    text = data.load_imdb_texts("test")["text"].iloc[0]
-    word_index = data.imdb_word_index()
-    ids = [1] + [rank + 3 for rank in imdb.encode([text], word_index)[0]]
-    words = [w for w in imdb.tokenize(text) if w in word_index]
-    decoded = training.decode_review(ids, training.imdb_index_to_word(word_index))
-    assert decoded == " ".join(["<START>", *words])
-
-
-# --- bootstrap_ci, masked_average ------------------------------------------------------
-
-
-def test_bootstrap_ci_brackets_the_mean_and_narrows_with_more_examples() -> None:
-    rng = np.random.default_rng(1)
-    small = rng.random(200) < 0.8
-    large = rng.random(5_000) < 0.8
-    mean, low, high = training.bootstrap_ci(small)
-    assert mean == small.mean() and low < mean < high
-    _, low_large, high_large = training.bootstrap_ci(large)
-    assert high_large - low_large < (high - low) / 3  # width shrinks like 1/sqrt(n): sqrt(25) = 5
-    # the normal approximation of a proportion's 95 % interval: mean ± 1.96 sqrt(p(1-p)/n)
-    half = 1.96 * np.sqrt(large.mean() * (1 - large.mean()) / large.size)
-    assert abs((high_large - low_large) / 2 - half) < 0.15 * half
-    assert training.bootstrap_ci(small, seed=3) == training.bootstrap_ci(small, seed=3)
-
-
-def test_bootstrap_ci_of_a_paired_difference_and_of_constant_values() -> None:
-    rng = np.random.default_rng(2)
-    a = rng.random(4_000) < 0.85
-    b = a.copy()
-    flip = rng.choice(a.size, 200, replace=False)  # b is wrong on 200 more examples ... unless a was wrong there
-    b[flip] = False
-    mean, low, high = training.bootstrap_ci(a.astype(float) - b)
-    assert mean > 0 and low > 0  # a clear, paired improvement
-    assert training.bootstrap_ci(np.zeros(50)) == (0.0, 0.0, 0.0)
-
-
-@pytest.mark.parametrize(
-    ("values", "error", "match"),
-    [(["a", "b"], TypeError, "숫자 배열"), ([1.0], ValueError, "2개 이상"), (np.ones((3, 2)), ValueError, "1차원"),
-     ([1.0, np.nan], ValueError, "NaN")],
-)
-def test_bootstrap_ci_rejects_bad_input_clearly(values: object, error: type, match: str) -> None:
-    with pytest.raises(error, match=match):
-        training.bootstrap_ci(values)
-    with pytest.raises(ValueError, match="confidence"):
-        training.bootstrap_ci([0.0, 1.0], confidence=95)
+# --- masked_average ------------------------------------------------------------------
 
 
 def test_masked_average_equals_keras_pooling_and_gives_zeros_for_empty_rows() -> None:

@@ -11,7 +11,7 @@ cache ``COURSE_DATA_HOME``, then a hash-verified download. ``python -m course_ut
 prefetches everything before class and can write a mirror folder for a USB stick.
 """
 
-from course_utils.data.imdb import imdb_word_index, load_imdb, load_imdb_texts
+from course_utils.data.imdb import decode_review, imdb_index_to_word, imdb_word_index, load_imdb, load_imdb_texts
 from course_utils.data.loaders import (
     YNAT_TOPICS,
     YnatData,
@@ -40,8 +40,8 @@ from course_utils.data.store import (
 
 __all__ = [
     "NLTK_RESOURCES", "YNAT_TOPICS", "CacheError", "DataError", "DataWarning", "DataIntegrityError", "Dataset",
-    "DatasetUnavailableError", "UnsafeArchiveError", "YnatData", "cache_dir", "ensure_nltk",
-    "get_dataset", "imdb_word_index", "load_imdb", "load_imdb_texts", "load_kor_eng",
+    "DatasetUnavailableError", "UnsafeArchiveError", "YnatData", "cache_dir", "decode_review", "ensure_nltk",
+    "get_dataset", "imdb_index_to_word", "imdb_word_index", "load_imdb", "load_imdb_texts", "load_kor_eng",
     "load_nsmc_test", "load_ridership", "load_ynat", "locate", "mirror_dir", "registry",
     "sample_frame", "status",
 ]

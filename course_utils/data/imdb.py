@@ -14,6 +14,8 @@ Large Movie Review Dataset, once, and cached. The conventions are Keras':
 
 Tokenisation (documented because it decides the vocabulary): lower-case, ``<br />`` → space,
 then words are runs of letters/digits with inner apostrophes (``don't`` is one word).
+
+:func:`imdb_index_to_word` and :func:`decode_review` turn the arrays' ids back into words.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -178,7 +180,8 @@ def _load(path: Path) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     word_index = json.loads(arrays.pop("word_index").tobytes().decode("utf-8"))
     expected = {f"{split}_{part}" for split in ("train", "test") for part in ("flat", "offsets", "labels")}
     if set(arrays) != expected or not isinstance(word_index, dict):
-        raise ValueError(f"{path}: unexpected content {sorted(arrays)}")
+        raise ValueError(f"{path}: 파생 IMDB 배열 파일의 내용이 예상과 다릅니다 (들어 있는 배열: {sorted(arrays)}). "
+                         f"이 파일을 지우면 원본 리뷰에서 다시 만듭니다.")
     return arrays, word_index
 
 
@@ -316,6 +319,28 @@ def imdb_word_index() -> dict[str, int]:
     Add ``index_from`` (3) to a rank to get the id used in :func:`load_imdb`'s arrays.
     """
     return _encoded_imdb()[1]
+
+
+PAD, START, OOV = "<PAD>", "<START>", "<OOV>"
+"""Display names of the reserved ids 0, 1 and 2 of :func:`load_imdb`'s arrays."""
+
+
+def imdb_index_to_word(
+    word_index: Mapping[str, int], *, index_from: int = 3, start_char: int = 1, oov_char: int = 2
+) -> dict[int, str]:
+    """Invert a word → rank mapping (:func:`imdb_word_index`) into the id → word mapping of the arrays.
+
+    Ids are ``rank + index_from``; 0 is padding and ``start_char``/``oov_char`` are the reserved
+    start and out-of-vocabulary markers (shown as ``<PAD>``, ``<START>``, ``<OOV>``).
+    """
+    vocab = {rank + index_from: word for word, rank in word_index.items()}
+    vocab.update({0: PAD, start_char: START, oov_char: OOV})
+    return vocab
+
+
+def decode_review(ids: Iterable[int], index_to_word: Mapping[int, str], *, skip_padding: bool = True) -> str:
+    """Join the words of a sequence of ids; padding (id 0) is dropped unless ``skip_padding=False``."""
+    return " ".join(index_to_word.get(int(i), OOV) for i in ids if not (skip_padding and int(i) == 0))
 
 
 def load_imdb_texts(split: str = "train") -> pd.DataFrame:
