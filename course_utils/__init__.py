@@ -7,7 +7,7 @@ Teaching helpers (what a notebook teaches, or builds its experiments with)
 
 - :mod:`course_utils.text` -- cleaning, Hanja to Hangul, tokenizers, vocabularies, token lists to Keras ids
 - :mod:`course_utils.word2vec` -- Word2Vec training pairs, negative sampling, models, evaluation (notebook 02)
-- :mod:`course_utils.reference` -- NumPy reference implementations of recurrent layers
+- :mod:`course_utils.reference` -- NumPy reference implementations of recurrent layers and of one attention step
 - :mod:`course_utils.cells` -- custom recurrent cells usable inside ``keras.layers.RNN``
 - :mod:`course_utils.training` -- epoch timing, best-weight callbacks, one results row per fit, masked average
 - :mod:`course_utils.classify` -- text classifier, confident mistakes, macro-F1, calibration (notebook 06)
@@ -32,7 +32,7 @@ Notebook plumbing (setup cell, data, plots, exercises, results)
 - :mod:`course_utils.data.imdb` -- IMDB reviews as Keras ``imdb.load_data`` arrays, built from the raw reviews
 - :mod:`course_utils.data.manifest` -- per-file manifests (size, hash) of extracted archives
 - :mod:`course_utils.data.nltk_data` -- NLTK resources from the mirror, the cache or ``nltk.download``
-- :mod:`course_utils.data.sampling` -- deterministic subsets, so a profile shrinks a dataset the same way
+- :mod:`course_utils.data.sampling` -- deterministic subsets, and leak-free grouped splits (``split_frame``)
 - :mod:`course_utils.data.__main__` -- command line ``python -m course_utils.data {list,fetch,mirror}``
 
 Tooling (not imported by the notebooks; optional dependencies ``.[tooling]``)

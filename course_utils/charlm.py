@@ -10,7 +10,8 @@ The reusable pieces of the notebook, each small and tested:
   and :func:`stream_blocks` (one continuous stream cut into blocks, for stateful training
   with truncated BPTT);
 - **accounting**: bits per syllable, one definition for every model and unit
-  (:func:`syllable_count`, :func:`bits_per_syllable`, :func:`model_bits`);
+  (:func:`syllable_count`, :func:`bits_per_syllable`, :func:`unit_bits`, :func:`model_bits`),
+  and the mixture of two models' probabilities (:func:`interpolated_bits`);
 - **baseline**: :class:`NGramLM`, vectorised counts with interpolated Kneser–Ney or add-k;
 - **generation**: :func:`sampling_distribution`, :func:`sample_next`, :func:`generate`;
 - **diversity**: :func:`distinct_n`, :func:`copy_rate`.
@@ -174,6 +175,41 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
+def unit_bits(
+    logits_fn: Callable[[np.ndarray], object],
+    sequences: Sequence[np.ndarray],
+    vocab: Vocabulary,
+    *,
+    batch_size: int = 256,
+) -> np.ndarray:
+    """Cost in bits of every unit a model predicts, headline after headline (its units, then its end mark).
+
+    ``logits_fn`` maps inputs ``(n, t)`` to logits ``(n, t, V)``; every headline starts from the
+    model's initial state with the start mark as input. Each cost is ``-log2 p`` plus
+    :data:`UNK_PENALTY_BITS` for an ``[UNK]``. The order is that of :meth:`NGramLM.unit_bits`, so
+    two models' costs of the same headlines line up unit by unit (see :func:`interpolated_bits`).
+    """
+    end_id, unk_id = vocab.index(END), vocab.index("[UNK]")
+    x, y = headline_arrays(sequences, end_id)
+    costs = []
+    for start in range(0, len(x), batch_size):
+        xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+        logp = log_softmax(np.asarray(logits_fn(xb)))
+        picked = np.take_along_axis(logp, yb[..., None], axis=-1)[..., 0]
+        cost = -picked / np.log(2) + UNK_PENALTY_BITS * (yb == unk_id)
+        costs.append(cost[yb != 0])  # row by row: the real units of each headline, in order
+    return np.concatenate(costs).astype(np.float64) if costs else np.zeros(0)
+
+
+def per_headline(costs: np.ndarray, sequences: Sequence[np.ndarray]) -> np.ndarray:
+    """Sum unit costs (as :func:`unit_bits` orders them) into one cost per headline of ``sequences``."""
+    sizes = [len(s) + 1 for s in sequences]
+    if len(costs) != sum(sizes):
+        raise ValueError(f"단위 비용 {len(costs)}개와 헤드라인의 단위 수 합 {sum(sizes)}이 달라요. "
+                         "같은 헤드라인, 같은 단위로 계산한 비용인지 확인하세요.")
+    return np.add.reduceat(costs, np.cumsum([0] + sizes)[:-1]) if sizes else np.zeros(0)
+
+
 def model_bits(
     logits_fn: Callable[[np.ndarray], object],
     sequences: Sequence[np.ndarray],
@@ -181,21 +217,25 @@ def model_bits(
     *,
     batch_size: int = 256,
 ) -> np.ndarray:
-    """Cost in bits of each headline under a model that maps inputs ``(n, t)`` to logits ``(n, t, V)``.
+    """Cost in bits of each headline: the sum of its :func:`unit_bits` (units, end mark, ``[UNK]`` penalty)."""
+    return per_headline(unit_bits(logits_fn, sequences, vocab, batch_size=batch_size), sequences)
 
-    Every headline starts from the model's initial state with the start mark as input; the cost
-    sums ``-log2 p`` of each unit and the end mark, plus :data:`UNK_PENALTY_BITS` per ``[UNK]``.
+
+def interpolated_bits(bits_a: np.ndarray, bits_b: np.ndarray, weight: float) -> np.ndarray:
+    """Unit costs of the mixture ``weight · p_a + (1 − weight) · p_b`` of two models' probabilities.
+
+    ``bits_a`` and ``bits_b`` are aligned unit costs of the same units (:func:`unit_bits`,
+    :meth:`NGramLM.unit_bits`); the result is ``-log2(weight · 2^-a + (1 − weight) · 2^-b)``,
+    computed in the log domain. A shared ``[UNK]`` penalty passes through unchanged.
     """
-    end_id, unk_id = vocab.index(END), vocab.index("[UNK]")
-    x, y = headline_arrays(sequences, end_id)
-    bits = np.zeros(len(sequences))
-    for start in range(0, len(x), batch_size):
-        xb, yb = x[start : start + batch_size], y[start : start + batch_size]
-        logp = log_softmax(np.asarray(logits_fn(xb)))
-        picked = np.take_along_axis(logp, yb[..., None], axis=-1)[..., 0]
-        cost = -picked / np.log(2) + UNK_PENALTY_BITS * (yb == unk_id)
-        bits[start : start + batch_size] = np.where(yb != 0, cost, 0.0).sum(axis=1)
-    return bits
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"weight는 0과 1 사이여야 해요 (받은 값: {weight}).")
+    a, b = np.asarray(bits_a, dtype=np.float64), np.asarray(bits_b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"두 모델의 단위 비용 모양이 달라요: {a.shape} vs {b.shape}. 같은 헤드라인을 같은 단위로 평가하세요.")
+    if weight in (0.0, 1.0):
+        return (a if weight == 1.0 else b).copy()
+    return -np.logaddexp2(np.log2(weight) - a, np.log2(1.0 - weight) - b)
 
 
 def bits_per_syllable(total_bits: float, texts: Iterable[str]) -> float:
@@ -335,13 +375,15 @@ class NGramLM:
         rows = np.repeat(last[None, :], self.vocab_size, axis=0)
         return self._probabilities(rows, np.arange(self.vocab_size))
 
-    def headline_bits(self, sequences: Sequence[np.ndarray], vocab: Vocabulary) -> np.ndarray:
-        """Cost in bits of each headline (units and end mark, plus the ``[UNK]`` penalty)."""
+    def unit_bits(self, sequences: Sequence[np.ndarray], vocab: Vocabulary) -> np.ndarray:
+        """Cost in bits of every unit, headline after headline (units and end mark, plus the ``[UNK]`` penalty)."""
         end_id, unk_id = vocab.index(END), vocab.index("[UNK]")
         context, target = self._windows(sequences, end_id)
-        cost = -np.log2(self._probabilities(context, target)) + UNK_PENALTY_BITS * (target == unk_id)
-        bounds = np.cumsum([0] + [len(s) + 1 for s in sequences])
-        return np.add.reduceat(cost, bounds[:-1]) if len(sequences) else np.zeros(0)
+        return -np.log2(self._probabilities(context, target)) + UNK_PENALTY_BITS * (target == unk_id)
+
+    def headline_bits(self, sequences: Sequence[np.ndarray], vocab: Vocabulary) -> np.ndarray:
+        """Cost in bits of each headline: the sum of its :meth:`unit_bits`."""
+        return per_headline(self.unit_bits(sequences, vocab), sequences)
 
 
 # --- generation ------------------------------------------------------------------------------

@@ -319,7 +319,7 @@ def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 0.0) -> bool:
 def __getattr__(name: str) -> Callable[[Any], None]:
     """Resolve ``exercise_XX_Y`` to a function that grades and prints feedback."""
     if not name.startswith("exercise_"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise AttributeError(f"{__name__} 에는 {name!r} 이(가) 없어요. 채점 함수는 check.exercise_XX_Y 형식입니다 (예: check.exercise_05_1).")
     ex = _lookup(name.removeprefix("exercise_"))
 
     def run(answer: Any, strict: bool = False) -> None:

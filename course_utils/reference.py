@@ -1,4 +1,4 @@
-"""Small NumPy reference implementations of recurrent layers, for teaching.
+"""Small NumPy reference implementations of recurrent layers and of one attention step, for teaching.
 
 Each function follows Keras' conventions, so that weights copy across unchanged:
 
@@ -23,6 +23,10 @@ given ``d_outputs = dL/d(outputs)``, the gradient arriving at each step's output
 above (zero everywhere but the last step for a many-to-one model). They return
 :class:`Gradients` with weight gradients in the order of ``layer.trainable_weights``.
 Everything is computed in float64 so that finite-difference checks are accurate.
+
+:func:`luong_attention_step` (notebook 09) is one step of Luong's dot or *general* attention
+(scores, softmax, context, ``[a_t; s_t]``, ``tanh(W_c[a_t; s_t] + b_c)``, output softmax), equal to
+what ``keras.layers.Attention`` and two ``Dense`` layers compute.
 """
 
 from __future__ import annotations
@@ -419,3 +423,77 @@ def _activation(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], 
         return ACTIVATIONS[name]
     except KeyError:
         raise ValueError(f"알 수 없는 activation {name!r}입니다. 다음 중 하나를 고르세요: {sorted(ACTIVATIONS)}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Attention (notebook 09): one step of Luong attention, and the score functions
+# ---------------------------------------------------------------------------------------------
+
+MASKED_SCORE_OFFSET = 1.0e9
+"""What ``keras.layers.Attention`` subtracts from the scores of padded positions before the softmax."""
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax along ``axis``."""
+    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return shifted / np.sum(shifted, axis=axis, keepdims=True)
+
+
+def luong_general_scores(states: np.ndarray, encoder_outputs: np.ndarray, w_a: np.ndarray) -> np.ndarray:
+    """Luong's *general* scores ``e_t,i = s_tᵀ W_a h_i`` for every decoder step ``t`` and source position ``i``.
+
+    ``states``: ``(…, T, decoder units)``; ``encoder_outputs``: ``(…, n, encoder units)``;
+    ``w_a`` in the Keras layout ``(encoder units, decoder units)`` (the kernel of
+    ``Dense(use_bias=False)`` applied to ``h_i``). Returns ``(…, T, n)``. With ``w_a`` the
+    identity these are the dot scores ``s_tᵀh_i``.
+    """
+    keys = np.asarray(encoder_outputs, dtype=np.float64) @ np.asarray(w_a, dtype=np.float64)
+    return np.asarray(states, dtype=np.float64) @ np.swapaxes(keys, -1, -2)
+
+
+@dataclass(frozen=True)
+class AttentionStep:
+    """Every intermediate result of :func:`luong_attention_step`, in the order they are computed."""
+
+    scores: np.ndarray  # e_t = [s_tᵀh_1, …, s_tᵀh_n]           (…, T, n)
+    weights: np.ndarray  # α_t = softmax(e_t)                     (…, T, n)
+    context: np.ndarray  # a_t = Σ_i α_t,i h_i                     (…, T, units)
+    concat: np.ndarray  # v_t = [a_t; s_t]                        (…, T, 2·units)
+    attentional: np.ndarray  # s̃_t = tanh(W_c v_t + b_c)         (…, T, combine units)
+    probs: np.ndarray  # softmax(W_o s̃_t + b_o)                  (…, T, vocabulary)
+
+
+def luong_attention_step(
+    states: np.ndarray,
+    encoder_outputs: np.ndarray,
+    w_c: np.ndarray,
+    b_c: np.ndarray,
+    w_o: np.ndarray,
+    b_o: np.ndarray,
+    mask: np.ndarray | None = None,
+    w_a: np.ndarray | None = None,
+) -> AttentionStep:
+    """Dot-product (or, with ``w_a``, *general*) attention and the attentional output layer, in NumPy.
+
+    ``states`` are decoder hidden states ``s_t`` (``(T, units)``, or with a leading batch axis),
+    ``encoder_outputs`` the encoder's hidden states ``h_i`` (``(n, units)``, same leading axes).
+    Weights use the Keras layout (``x @ w``, ``w`` of shape ``(inputs, outputs)``), so
+    ``w_c`` is ``W_cᵀ`` of the formula. ``mask`` (``(n,)`` or ``(batch, n)``, ``True`` for real
+    tokens) removes padded encoder positions from the softmax as ``keras.layers.Attention`` does.
+    """
+    states = np.asarray(states, dtype=np.float64)
+    encoder_outputs = np.asarray(encoder_outputs, dtype=np.float64)
+    if w_a is None:
+        scores = states @ np.swapaxes(encoder_outputs, -1, -2)
+    else:
+        scores = luong_general_scores(states, encoder_outputs, w_a)
+    masked = scores
+    if mask is not None:
+        keep = np.expand_dims(np.asarray(mask, dtype=bool), -2)  # broadcast over the T query steps
+        masked = np.where(keep, scores, scores - MASKED_SCORE_OFFSET)
+    weights = softmax(masked)
+    context = weights @ encoder_outputs
+    concat = np.concatenate([context, states], axis=-1)
+    attentional = np.tanh(concat @ w_c + b_c)
+    probs = softmax(attentional @ w_o + b_o)
+    return AttentionStep(scores, weights, context, concat, attentional, probs)

@@ -4,7 +4,7 @@ The pieces of an encoder–decoder translator, each small enough to test on its 
 
     from course_utils import seq2seq as s2s
 
-    parts = s2s.split_frame(pairs, valid_size=0.1, test_size=0.1, seed=0, group=("eng", "kor"))
+    parts = data.split_frame(pairs, valid_size=0.1, test_size=0.1, seed=0, group=("eng", "kor"))  # leak-free split
     x_dec, y_dec = s2s.teacher_forcing_arrays(target_ids, eos_id=eos_id)   # shifted by one step
     net = s2s.build_seq2seq(src_vocab, tgt_vocab, units=256, attention="general", bidirectional=True)
     s2s.compile_seq2seq(net.model, learning_rate=schedule, label_smoothing=0.1, clipnorm=1.0)
@@ -15,9 +15,9 @@ The pieces of an encoder–decoder translator, each small enough to test on its 
     s2s.translation_scores(hypotheses, references)       # multi-reference sacrebleu BLEU and chrF
     s2s.paired_bootstrap(baseline, system, references)   # sacrebleu's paired bootstrap resampling
 
-:func:`luong_attention_step` is the NumPy reference of one attention step (scores
+:func:`course_utils.reference.luong_attention_step` is the NumPy reference of one attention step (scores
 ``s_tᵀh_i``, softmax, context, ``[a_t; s_t]``, ``tanh(W_c[a_t; s_t] + b_c)``, output softmax);
-the Keras model computes the same thing with ``keras.layers.Attention``, ``Concatenate`` and
+the Keras model here computes the same thing with ``keras.layers.Attention``, ``Concatenate`` and
 two ``Dense`` layers. :func:`build_transformer` is the small Transformer encoder–decoder that
 the RNN translators are compared with.
 
@@ -40,9 +40,6 @@ from keras import ops
 
 SOS, EOS = "<sos>", "<eos>"
 """The start- and end-of-sentence markers put around every target sentence (word-level targets)."""
-
-MASKED_SCORE_OFFSET = 1.0e9
-"""What ``keras.layers.Attention`` subtracts from the scores of padded positions before the softmax."""
 
 # ---------------------------------------------------------------------------------------------
 # Text: English tokens, markers, teacher-forcing arrays
@@ -87,71 +84,8 @@ def pad_ids(rows: Sequence[Sequence[int]], maxlen: int | None = None) -> np.ndar
 
 
 # ---------------------------------------------------------------------------------------------
-# A leak-free split and the references of each source sentence
+# The references of each source sentence
 # ---------------------------------------------------------------------------------------------
-
-
-class Split(NamedTuple):
-    """Training, validation and test rows of one frame."""
-
-    train: pd.DataFrame
-    valid: pd.DataFrame
-    test: pd.DataFrame
-
-
-def connected_groups(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """A group label per row: rows that share a value in *any* of ``columns`` get the same label.
-
-    The rows are the edges of a graph whose nodes are the values (``"eng:Hi."``, ``"kor:안녕."``);
-    the labels are its connected components (``scipy.sparse.csgraph.connected_components``),
-    so sharing is followed transitively: A–B share English, B–C share Korean → one group.
-    """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise KeyError(f"열 {missing} 이 없어요. 있는 열: {list(frame.columns)}")
-    codes = [pd.factorize(frame[c])[0] for c in columns]
-    offsets = np.cumsum([0] + [c.max() + 1 for c in codes])
-    nodes = np.stack([c + o for c, o in zip(codes, offsets)], axis=1)  # (rows, columns) node ids
-    heads, tails = nodes[:, :1].repeat(len(columns) - 1, axis=1).ravel(), nodes[:, 1:].ravel()
-    n = int(offsets[-1])
-    graph = coo_matrix((np.ones(len(heads)), (heads, tails)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return labels[nodes[:, 0]]
-
-
-def split_frame(
-    frame: pd.DataFrame,
-    *,
-    valid_size: float,
-    test_size: float,
-    seed: int = 0,
-    group: str | Sequence[str] | None = None,
-) -> Split:
-    """A reproducible random split into training, validation and test rows.
-
-    With ``group`` (a column, or several), rows that share a value land in the same part; with
-    several columns the groups are :func:`connected_groups`, so that e.g. two pairs sharing an
-    English *or* a Korean sentence never end up in different parts. The sizes are fractions of
-    the groups. Each part keeps the frame's row order.
-    """
-    if not (0 < valid_size < 1 and 0 < test_size < 1 and valid_size + test_size < 1):
-        raise ValueError(f"valid_size, test_size 는 0과 1 사이, 합은 1 미만이어야 해요: {valid_size}, {test_size}")
-    if group is None:
-        keys = np.arange(len(frame))
-    elif isinstance(group, str):
-        keys = frame[group].to_numpy()
-    else:
-        keys = connected_groups(frame, list(group))
-    unique = pd.unique(keys)
-    order = np.random.default_rng(seed).permutation(len(unique))
-    n_test, n_valid = round(test_size * len(unique)), round(valid_size * len(unique))
-    test_keys, valid_keys = set(unique[order[:n_test]]), set(unique[order[n_test:n_test + n_valid]])
-    in_test = np.fromiter((k in test_keys for k in keys), bool, len(keys))
-    in_valid = np.fromiter((k in valid_keys for k in keys), bool, len(keys))
-    return Split(frame[~in_test & ~in_valid], frame[in_valid], frame[in_test])
 
 
 def references_by_source(frame: pd.DataFrame, *, source: str = "kor", target: str = "eng") -> pd.DataFrame:
@@ -165,77 +99,6 @@ def references_by_source(frame: pd.DataFrame, *, source: str = "kor", target: st
     table = grouped.agg(lambda values: list(dict.fromkeys(values))).rename("references").to_frame()
     table["rows"] = grouped.size()
     return table.rename_axis("source").reset_index()
-
-
-# ---------------------------------------------------------------------------------------------
-# NumPy reference: one step of Luong attention, and the score functions
-# ---------------------------------------------------------------------------------------------
-
-
-def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Numerically stable softmax along ``axis``."""
-    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return shifted / np.sum(shifted, axis=axis, keepdims=True)
-
-
-def luong_general_scores(states: np.ndarray, encoder_outputs: np.ndarray, w_a: np.ndarray) -> np.ndarray:
-    """Luong's *general* scores ``e_t,i = s_tᵀ W_a h_i`` for every decoder step ``t`` and source position ``i``.
-
-    ``states``: ``(…, T, decoder units)``; ``encoder_outputs``: ``(…, n, encoder units)``;
-    ``w_a`` in the Keras layout ``(encoder units, decoder units)`` (the kernel of
-    ``Dense(use_bias=False)`` applied to ``h_i``). Returns ``(…, T, n)``. With ``w_a`` the
-    identity these are the dot scores ``s_tᵀh_i``.
-    """
-    keys = np.asarray(encoder_outputs, dtype=np.float64) @ np.asarray(w_a, dtype=np.float64)
-    return np.asarray(states, dtype=np.float64) @ np.swapaxes(keys, -1, -2)
-
-
-@dataclass(frozen=True)
-class AttentionStep:
-    """Every intermediate result of :func:`luong_attention_step`, in the order they are computed."""
-
-    scores: np.ndarray  # e_t = [s_tᵀh_1, …, s_tᵀh_n]           (…, T, n)
-    weights: np.ndarray  # α_t = softmax(e_t)                     (…, T, n)
-    context: np.ndarray  # a_t = Σ_i α_t,i h_i                     (…, T, units)
-    concat: np.ndarray  # v_t = [a_t; s_t]                        (…, T, 2·units)
-    attentional: np.ndarray  # s̃_t = tanh(W_c v_t + b_c)         (…, T, combine units)
-    probs: np.ndarray  # softmax(W_o s̃_t + b_o)                  (…, T, vocabulary)
-
-
-def luong_attention_step(
-    states: np.ndarray,
-    encoder_outputs: np.ndarray,
-    w_c: np.ndarray,
-    b_c: np.ndarray,
-    w_o: np.ndarray,
-    b_o: np.ndarray,
-    mask: np.ndarray | None = None,
-    w_a: np.ndarray | None = None,
-) -> AttentionStep:
-    """Dot-product (or, with ``w_a``, *general*) attention and the attentional output layer, in NumPy.
-
-    ``states`` are decoder hidden states ``s_t`` (``(T, units)``, or with a leading batch axis),
-    ``encoder_outputs`` the encoder's hidden states ``h_i`` (``(n, units)``, same leading axes).
-    Weights use the Keras layout (``x @ w``, ``w`` of shape ``(inputs, outputs)``), so
-    ``w_c`` is ``W_cᵀ`` of the formula. ``mask`` (``(n,)`` or ``(batch, n)``, ``True`` for real
-    tokens) removes padded encoder positions from the softmax as ``keras.layers.Attention`` does.
-    """
-    states = np.asarray(states, dtype=np.float64)
-    encoder_outputs = np.asarray(encoder_outputs, dtype=np.float64)
-    if w_a is None:
-        scores = states @ np.swapaxes(encoder_outputs, -1, -2)
-    else:
-        scores = luong_general_scores(states, encoder_outputs, w_a)
-    masked = scores
-    if mask is not None:
-        keep = np.expand_dims(np.asarray(mask, dtype=bool), -2)  # broadcast over the T query steps
-        masked = np.where(keep, scores, scores - MASKED_SCORE_OFFSET)
-    weights = softmax(masked)
-    context = weights @ encoder_outputs
-    concat = np.concatenate([context, states], axis=-1)
-    attentional = np.tanh(concat @ w_c + b_c)
-    probs = softmax(attentional @ w_o + b_o)
-    return AttentionStep(scores, weights, context, concat, attentional, probs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -117,6 +117,39 @@ def test_model_bits_charges_the_unk_penalty() -> None:
     assert bits[0] == pytest.approx(3 * math.log2(len(vocab)) + charlm.UNK_PENALTY_BITS)
 
 
+def test_unit_bits_line_up_with_the_ngram_and_sum_to_model_bits(vocab: Vocabulary) -> None:
+    seqs = charlm.encode(TITLES, "syllable", vocab)
+    end = vocab.index(charlm.END)
+    lm = charlm.NGramLM(2, len(vocab)).fit(seqs[:3], end)
+    # a "model" that puts all its mass on the bigram's choice would be odd; use the n-gram's own
+    # next distributions as logits, so the model's unit costs must equal the n-gram's unit by unit
+    def as_logits(x: np.ndarray) -> np.ndarray:
+        return np.log(np.array([[lm.next_distribution([int(v)] if v else [], end) if t else lm.next_distribution([], end)
+                                 for t, v in enumerate(row)] for row in x]))
+    model_units = charlm.unit_bits(as_logits, seqs, vocab, batch_size=2)
+    np.testing.assert_allclose(model_units, lm.unit_bits(seqs, vocab), rtol=1e-6)
+    np.testing.assert_allclose(charlm.per_headline(model_units, seqs), charlm.model_bits(as_logits, seqs, vocab), rtol=1e-6)
+    assert len(model_units) == sum(len(s) + 1 for s in seqs)
+    with pytest.raises(ValueError, match="단위 비용"):
+        charlm.per_headline(model_units[:-1], seqs)
+
+
+def test_interpolated_bits_mix_probabilities_not_costs() -> None:
+    a, b = np.array([1.0, 3.0, 10.0]), np.array([2.0, 1.0, 1.0])
+    np.testing.assert_allclose(charlm.interpolated_bits(a, b, 1.0), a)
+    np.testing.assert_allclose(charlm.interpolated_bits(a, b, 0.0), b)
+    mixed = charlm.interpolated_bits(a, b, 0.25)
+    np.testing.assert_allclose(mixed, -np.log2(0.25 * 2.0**-a + 0.75 * 2.0**-b))
+    assert not np.allclose(mixed, 0.25 * a + 0.75 * b)            # not the average of the costs
+    assert (mixed >= np.minimum(a, b)).all() and (mixed <= np.maximum(a, b) + 2).all()
+    np.testing.assert_allclose(charlm.interpolated_bits(a + 20, b + 20, 0.5), charlm.interpolated_bits(a, b, 0.5) + 20)
+    for weight in (-0.1, 1.5):
+        with pytest.raises(ValueError, match="weight"):
+            charlm.interpolated_bits(a, b, weight)
+    with pytest.raises(ValueError, match="모양"):
+        charlm.interpolated_bits(a, b[:2], 0.5)
+
+
 # --- n-gram baseline -------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
+from course_utils import data, reference  # noqa: E402
 from course_utils import seq2seq as s2s  # noqa: E402
 
 SOS_ID, EOS_ID = 2, 3
@@ -36,9 +37,9 @@ def test_teacher_forcing_arrays_shift_by_one_step():
 
 def test_split_is_deterministic_disjoint_and_keeps_groups_together():
     frame = pd.DataFrame({"eng": [f"s{i // 2}" for i in range(200)], "kor": [f"k{i}" for i in range(200)]})
-    first = s2s.split_frame(frame, valid_size=0.1, test_size=0.2, seed=3, group="eng")
-    again = s2s.split_frame(frame, valid_size=0.1, test_size=0.2, seed=3, group="eng")
-    other = s2s.split_frame(frame, valid_size=0.1, test_size=0.2, seed=4, group="eng")
+    first = data.split_frame(frame, valid_size=0.1, test_size=0.2, seed=3, group="eng")
+    again = data.split_frame(frame, valid_size=0.1, test_size=0.2, seed=3, group="eng")
+    other = data.split_frame(frame, valid_size=0.1, test_size=0.2, seed=4, group="eng")
     for a, b in zip(first, again):
         pd.testing.assert_frame_equal(a, b)
     assert not first.test.index.equals(other.test.index)
@@ -49,17 +50,17 @@ def test_split_is_deterministic_disjoint_and_keeps_groups_together():
     assert (len(groups[1]), len(groups[2])) == (10, 20)  # fractions of the 100 groups
     assert list(first.train.index) == sorted(first.train.index)  # row order kept
     with pytest.raises(ValueError):
-        s2s.split_frame(frame, valid_size=0.5, test_size=0.5)
+        data.split_frame(frame, valid_size=0.5, test_size=0.5)
 
 
 def test_split_by_connected_components_keeps_sources_and_references_apart():
     # a chain: p0–p1 share English, p1–p2 share Korean, so all three are one group; p3 stands alone
     frame = pd.DataFrame({"eng": ["Hi.", "Hi.", "Hello.", "Bye."] * 1 + [f"e{i}" for i in range(96)],
                           "kor": ["안녕.", "안녕하세요.", "안녕하세요.", "잘 가."] + [f"k{i}" for i in range(96)]})
-    labels = s2s.connected_groups(frame, ["eng", "kor"])
+    labels = data.connected_groups(frame, ["eng", "kor"])
     assert labels[0] == labels[1] == labels[2] != labels[3]
     assert len(set(labels)) == 98
-    parts = s2s.split_frame(frame, valid_size=0.2, test_size=0.2, seed=1, group=("eng", "kor"))
+    parts = data.split_frame(frame, valid_size=0.2, test_size=0.2, seed=1, group=("eng", "kor"))
     assert sum(map(len, parts)) == len(frame)
     for column in ("eng", "kor"):
         seen = [set(part[column]) for part in parts]
@@ -67,7 +68,7 @@ def test_split_by_connected_components_keeps_sources_and_references_apart():
     chain = [i for i, part in enumerate(parts) if 0 in part.index]
     assert len(chain) == 1 and {0, 1, 2} <= set(parts[chain[0]].index)
     with pytest.raises(KeyError):
-        s2s.connected_groups(frame, ["eng", "english"])
+        data.connected_groups(frame, ["eng", "english"])
 
 
 def test_references_by_source_collects_every_translation():
@@ -91,7 +92,7 @@ def test_numpy_attention_equals_keras_attention_layer():
 
     w_c, b_c = rng.normal(size=(12, 7)), rng.normal(size=7)
     w_o, b_o = rng.normal(size=(7, 9)), rng.normal(size=9)
-    ref = s2s.luong_attention_step(states, encoder_outputs, w_c, b_c, w_o, b_o, mask=mask)
+    ref = reference.luong_attention_step(states, encoder_outputs, w_c, b_c, w_o, b_o, mask=mask)
 
     np.testing.assert_allclose(ref.weights, np.asarray(weights), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ref.context, np.asarray(context), rtol=1e-5, atol=1e-5)
@@ -104,7 +105,7 @@ def test_numpy_attention_equals_keras_attention_layer():
 def test_attention_without_mask_and_single_sentence_shapes():
     rng = np.random.default_rng(1)
     states, encoder_outputs = rng.normal(size=(2, 4)), rng.normal(size=(3, 4))  # no batch axis
-    ref = s2s.luong_attention_step(states, encoder_outputs, np.eye(8, 5), np.zeros(5), np.eye(5, 6), np.zeros(6))
+    ref = reference.luong_attention_step(states, encoder_outputs, np.eye(8, 5), np.zeros(5), np.eye(5, 6), np.zeros(6))
     context = np.asarray(keras.layers.Attention()([states[None].astype("float32"), encoder_outputs[None].astype("float32")]))
     np.testing.assert_allclose(ref.context, context[0], rtol=1e-5, atol=1e-6)
     assert ref.concat.shape == (2, 8) and ref.probs.shape == (2, 6)
@@ -125,7 +126,7 @@ def test_tanh_combination_equals_dense_on_concatenation():
 
     # the reference step, fed encoder outputs that make the context equal to `context`
     encoder_outputs = np.repeat(context[:, :1], 2, axis=1)  # two equal h_i: any weights give h_1
-    ref = s2s.luong_attention_step(states[:, :1], encoder_outputs, w_c, b_c, w_o, b_o)
+    ref = reference.luong_attention_step(states[:, :1], encoder_outputs, w_c, b_c, w_o, b_o)
     np.testing.assert_allclose(ref.attentional, expected_tanh[:, :1], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ref.probs, keras_probs[:, :1], rtol=1e-5, atol=1e-6)
 
@@ -137,13 +138,13 @@ def test_general_scores_equal_keras_attention_on_projected_keys():
     projection = keras.layers.Dense(4, use_bias=False)
     keys = projection(encoder_outputs)
     (w_a,) = projection.get_weights()
-    expected = s2s.luong_general_scores(states, encoder_outputs, w_a)
+    expected = reference.luong_general_scores(states, encoder_outputs, w_a)
     np.testing.assert_allclose(expected[1, 2], [states[1, 2] @ w_a.T @ h for h in encoder_outputs[1]], rtol=1e-5)
     _, weights = keras.layers.Attention()([states, encoder_outputs, keys], return_attention_scores=True)
-    np.testing.assert_allclose(s2s.softmax(expected), weights, rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(s2s.luong_general_scores(states[0], encoder_outputs[0, :, :4], np.eye(4)),
+    np.testing.assert_allclose(reference.softmax(expected), weights, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(reference.luong_general_scores(states[0], encoder_outputs[0, :, :4], np.eye(4)),
                                states[0] @ encoder_outputs[0, :, :4].T, rtol=1e-6)  # W_a = I: dot scores
-    ref = s2s.luong_attention_step(states, encoder_outputs, np.eye(10, 3), np.zeros(3), np.eye(3, 2), np.zeros(2),
+    ref = reference.luong_attention_step(states, encoder_outputs, np.eye(10, 3), np.zeros(3), np.eye(3, 2), np.zeros(2),
                                    w_a=w_a)
     np.testing.assert_allclose(ref.weights, weights, rtol=1e-4, atol=1e-6)
 

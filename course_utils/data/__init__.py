@@ -21,7 +21,7 @@ from course_utils.data.loaders import (
     load_ynat,
 )
 from course_utils.data.nltk_data import NLTK_RESOURCES, ensure_nltk
-from course_utils.data.sampling import sample_frame
+from course_utils.data.sampling import Split, connected_groups, sample_frame, split_frame
 from course_utils.data.store import (
     CacheError,
     DataError,
@@ -43,5 +43,5 @@ __all__ = [
     "DatasetUnavailableError", "UnsafeArchiveError", "YnatData", "cache_dir", "decode_review", "ensure_nltk",
     "get_dataset", "imdb_index_to_word", "imdb_word_index", "load_imdb", "load_imdb_texts", "load_kor_eng",
     "load_nsmc_test", "load_ridership", "load_ynat", "locate", "mirror_dir", "registry",
-    "sample_frame", "status",
+    "sample_frame", "split_frame", "Split", "connected_groups", "status",
 ]

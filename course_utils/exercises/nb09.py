@@ -88,8 +88,8 @@ def general_attention_extra_params(answer: Any) -> bool | tuple[bool, str]:
 
 @exercise("09_4", hint="키를 먼저 h_i W_a 로 바꾼 뒤 s_t 와 내적하세요. 결과의 모양은 (…, 디코더 시점 T, 인코더 시점 n) 이에요.")
 def general_scores(answer: Any) -> tuple[bool, str]:
-    """The learner's ``general_scores(states, encoder_outputs, w_a)`` against ``seq2seq.luong_general_scores``."""
-    from course_utils.seq2seq import luong_general_scores
+    """The learner's ``general_scores(states, encoder_outputs, w_a)`` against ``reference.luong_general_scores``."""
+    from course_utils.reference import luong_general_scores
 
     return check.compare_function(answer, luong_general_scores, _general_cases())
 
