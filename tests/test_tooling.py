@@ -181,6 +181,38 @@ def test_bench_writes_csv_and_markdown(course: Path, tmp_path: Path) -> None:
     assert "⚠️" not in report
 
 
+def test_bench_update_replaces_the_rows_it_ran_and_keeps_the_others(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    bench.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out)])
+    first = {r.notebook: r for r in bench.read_rows(out / "results.csv")}
+    assert first["02_broken.ipynb"].error and "고장" in first["02_broken.ipynb"].error
+
+    bench.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out), "--only", "01", "--update"])
+    second = {r.notebook: r for r in bench.read_rows(out / "results.csv")}
+    assert list(second) == ["01_first.ipynb", "02_broken.ipynb"]
+    assert second["02_broken.ipynb"] == first["02_broken.ipynb"]             # kept as measured, with its date
+    assert second["01_first.ipynb"].date > first["01_first.ipynb"].date or second["01_first.ipynb"] != first["01_first.ipynb"]
+    report = (out / "results.md").read_text(encoding="utf-8")
+    assert f"(이전 실행: {first['02_broken.ipynb'].date})" in report and "고장" in report
+    assert report.count("이전 실행") == 1
+
+    bench.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out), "--only", "01"])  # no --update
+    assert [r.notebook for r in bench.read_rows(out / "results.csv")] == ["01_first.ipynb"]
+
+
+def test_bench_update_ignores_rows_of_another_profile_and_old_files(tmp_path: Path) -> None:
+    path = tmp_path / "results.csv"
+    path.write_text("notebook,profile,wall_seconds,peak_rss_mb,status,headline,metrics\n01_x.ipynb,class,1,1,ok,—,\n",
+                    encoding="utf-8")
+    assert bench.read_rows(path) == []                                      # written before rows had dates
+    assert bench.read_rows(tmp_path / "missing.csv") == []
+    old = bench.Row("09_x.ipynb", "class", 700.0, 100.0, "—", "", "2026-01-01T00:00:00+00:00")
+    fresh = ExecResult(path=Path("01_x.ipynb"), profile="class", seconds=5, peak_rss_mb=1)
+    report = bench.render_markdown([fresh], "class", date="now", machine="m", earlier=[old])
+    assert "| 09_x.ipynb ⚠️ | class | 700.0 |" in report and "ok (이전 실행: 2026-01-01T00:00:00+00:00)" in report
+    assert "합계 (total): 705.0 s" in report
+
+
 def test_bench_targets() -> None:
     def result(profile: str, seconds: float, mb: float) -> ExecResult:
         return ExecResult(path=Path("01_x.ipynb"), profile=profile, seconds=seconds, peak_rss_mb=mb)

@@ -6,7 +6,10 @@ date, the machine and the targets: in ``class`` every notebook within 600 s and 
 in ``ci`` the whole suite within 600 s. Exceeding a target prints a warning; only a
 failing notebook makes the exit code non-zero.
 
-    python -m course_utils.tooling.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench]
+    python -m course_utils.tooling.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench] [--update]
+
+``--update`` refreshes only the notebooks run now: the other rows of the same profile are kept
+from the earlier ``results.csv``, each marked with the time it was measured.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import platform
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from datetime import datetime
 from importlib import metadata
@@ -31,7 +35,7 @@ from course_utils.tooling.runner import ExecResult, execute_notebook, notebook_p
 CLASS_SECONDS_PER_NOTEBOOK = 600
 CLASS_MB_PER_NOTEBOOK = 4096
 CI_SUITE_SECONDS = 600
-CSV_COLUMNS = ("notebook", "profile", "wall_seconds", "peak_rss_mb", "status", "headline", "metrics")
+CSV_COLUMNS = ("notebook", "profile", "wall_seconds", "peak_rss_mb", "status", "headline", "metrics", "date", "error")
 MD_HEADERS = (
     "노트북 (notebook)",
     "프로파일",
@@ -63,7 +67,45 @@ def format_headline(metrics: dict[str, Any]) -> str:
     )
 
 
-def target_warnings(result: ExecResult) -> list[str]:
+@dataclass(frozen=True)
+class Row:
+    """One notebook's line of the report, from a run now (:meth:`from_result`) or an earlier ``results.csv``."""
+
+    notebook: str
+    profile: str
+    seconds: float
+    peak_rss_mb: float
+    headline: str
+    metrics: str
+    date: str
+    error: str | None = None
+
+    @classmethod
+    def from_result(cls, result: ExecResult, date: str) -> Row:
+        return cls(result.path.name, result.profile, result.seconds, result.peak_rss_mb,
+                   format_headline(result.metrics), format_metrics(result.metrics), date, result.error)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def read_rows(path: Path) -> list[Row]:
+    """The rows of an earlier ``results.csv`` (an empty list if there is none, or it predates the date column)."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    if not records or "date" not in records[0]:
+        return []
+    return [
+        Row(r["notebook"], r["profile"], float(r["wall_seconds"]), float(r["peak_rss_mb"]), r["headline"], r["metrics"],
+            r["date"], None if r["status"] == "ok" else (r.get("error") or "error"))
+        for r in records
+    ]
+
+
+def target_warnings(result: ExecResult | Row) -> list[str]:
     """Return the per-notebook targets that ``result`` exceeds (only ``class`` has them)."""
     if result.profile != "class":
         return []
@@ -75,7 +117,7 @@ def target_warnings(result: ExecResult) -> list[str]:
     return warnings
 
 
-def suite_warning(results: Sequence[ExecResult], profile: str) -> str | None:
+def suite_warning(results: Sequence[ExecResult | Row], profile: str) -> str | None:
     """Return a warning when the ``ci`` suite's total time exceeds its target."""
     total = sum(r.seconds for r in results)
     if profile == "ci" and total > CI_SUITE_SECONDS:
@@ -99,23 +141,14 @@ def machine_summary() -> str:
     )
 
 
-def write_csv(results: Sequence[ExecResult], path: Path) -> None:
+def write_csv(rows: Sequence[Row], path: Path) -> None:
     """Write one row per notebook."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        for r in results:
-            writer.writerow(
-                [
-                    r.path.name,
-                    r.profile,
-                    f"{r.seconds:.1f}",
-                    f"{r.peak_rss_mb:.0f}",
-                    "ok" if r.ok else "error",
-                    format_headline(r.metrics),
-                    format_metrics(r.metrics),
-                ]
-            )
+        for r in rows:
+            writer.writerow([r.notebook, r.profile, f"{r.seconds:.1f}", f"{r.peak_rss_mb:.0f}", "ok" if r.ok else "error",
+                             r.headline, r.metrics, r.date, r.error or ""])
 
 
 def table_cell(text: str) -> str:
@@ -128,8 +161,17 @@ def _table_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(table_cell(c) for c in cells) + " |"
 
 
-def render_markdown(results: Sequence[ExecResult], profile: str, *, date: str, machine: str) -> str:
-    """Return the Markdown report; rows over a target are marked with ⚠️."""
+def merge_rows(results: Sequence[ExecResult], date: str, earlier: Sequence[Row] = ()) -> list[Row]:
+    """This run's rows and the earlier rows of notebooks not run now, sorted by notebook."""
+    now = [Row.from_result(r, date) for r in results]
+    ran = {r.notebook for r in now}
+    return sorted([*now, *(r for r in earlier if r.notebook not in ran)], key=lambda r: r.notebook)
+
+
+def render_markdown(
+    results: Sequence[ExecResult], profile: str, *, date: str, machine: str, earlier: Sequence[Row] = ()
+) -> str:
+    """Return the Markdown report; rows over a target are marked with ⚠️, rows kept from ``earlier`` with their date."""
     lines = [
         f"# 노트북 벤치마크 (프로파일 `{profile}`)",
         "",
@@ -141,13 +183,16 @@ def render_markdown(results: Sequence[ExecResult], profile: str, *, date: str, m
         _table_row(MD_HEADERS),
         "| --- | --- | ---: | ---: | --- | --- | --- |",
     ]
-    for r in results:
+    rows = merge_rows(results, date, earlier)
+    for r in rows:
         warn = " ⚠️" if target_warnings(r) else ""
         status = "ok" if r.ok else f"error: {r.error}"
-        cells = [f"{r.path.name}{warn}", r.profile, f"{r.seconds:.1f}", f"{r.peak_rss_mb:.0f}", status]
-        lines.append(_table_row([*cells, format_headline(r.metrics), format_metrics(r.metrics)]))
-    total = sum(r.seconds for r in results)
-    suite_mark = " ⚠️" if suite_warning(results, profile) else ""
+        if r.date != date:
+            status += f" (이전 실행: {r.date})"
+        cells = [f"{r.notebook}{warn}", r.profile, f"{r.seconds:.1f}", f"{r.peak_rss_mb:.0f}", status]
+        lines.append(_table_row([*cells, r.headline, r.metrics]))
+    total = sum(r.seconds for r in rows)
+    suite_mark = " ⚠️" if suite_warning(rows, profile) else ""
     lines += ["", f"합계 (total): {total:.1f} s{suite_mark}", ""]
     return "\n".join(lines)
 
@@ -167,6 +212,8 @@ def run_bench(notebooks: Sequence[Path], *, profile: str) -> list[ExecResult]:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = notebook_parser("python -m course_utils.tooling.bench", "노트북 실행 시간·메모리 벤치마크", out_default="bench")
+    parser.add_argument("--update", action="store_true",
+                        help="지금 실행한 노트북의 줄만 바꾸고, 나머지는 이전 results.csv에서 (측정 시각과 함께) 유지")
     return parser.parse_args(argv)
 
 
@@ -176,11 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     notebooks = notebooks_from_args(args)
     if notebooks is None:
         return 2
+    earlier = [r for r in read_rows(args.out / "results.csv") if r.profile == args.profile] if args.update else []
     results = run_bench(notebooks, profile=args.profile)
     args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(results, args.out / "results.csv")
     date = datetime.now().astimezone().isoformat(timespec="seconds")
-    report = render_markdown(results, args.profile, date=date, machine=machine_summary())
+    write_csv(merge_rows(results, date, earlier), args.out / "results.csv")
+    report = render_markdown(results, args.profile, date=date, machine=machine_summary(), earlier=earlier)
     (args.out / "results.md").write_text(report, encoding="utf-8")
     print(f"결과 저장: {args.out / 'results.csv'}, {args.out / 'results.md'}")
     for r in results:
