@@ -187,7 +187,11 @@ def test_bench_update_replaces_the_rows_it_ran_and_keeps_the_others(course: Path
     first = {r.notebook: r for r in bench.read_rows(out / "results.csv")}
     assert first["02_broken.ipynb"].error and "고장" in first["02_broken.ipynb"].error
 
-    bench.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out), "--only", "01", "--update"])
+    executed = tmp_path / "executed"
+    bench.main(["--profile", "ci", "--notebooks", str(course), "--out", str(out), "--only", "01", "--update",
+                "--executed", str(executed)])
+    assert [p.name for p in executed.iterdir()] == ["01_first.ipynb"]
+    assert any(cell.get("outputs") for cell in nbformat.read(executed / "01_first.ipynb", as_version=4).cells)
     second = {r.notebook: r for r in bench.read_rows(out / "results.csv")}
     assert list(second) == ["01_first.ipynb", "02_broken.ipynb"]
     assert second["02_broken.ipynb"] == first["02_broken.ipynb"]             # kept as measured, with its date

@@ -6,7 +6,7 @@ date, the machine and the targets: in ``class`` every notebook within 600 s and 
 in ``ci`` the whole suite within 600 s. Exceeding a target prints a warning; only a
 failing notebook makes the exit code non-zero.
 
-    python -m course_utils.tooling.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench] [--update]
+    python -m course_utils.tooling.bench [--profile class] [--notebooks DIR] [--only NN ...] [--out bench] [--update] [--executed DIR]
 
 ``--update`` refreshes only the notebooks run now: the other rows of the same profile are kept
 from the earlier ``results.csv``, each marked with the time it was measured.
@@ -197,14 +197,21 @@ def render_markdown(
     return "\n".join(lines)
 
 
-def run_bench(notebooks: Sequence[Path], *, profile: str) -> list[ExecResult]:
-    """Execute each notebook in its own kernel, collecting its headline metrics from a temp file."""
+def run_bench(notebooks: Sequence[Path], *, profile: str, executed: Path | None = None) -> list[ExecResult]:
+    """Execute each notebook in its own kernel, collecting its headline metrics from a temp file.
+
+    With ``executed`` (a folder), each executed notebook is saved there with its outputs, so the
+    numbers in the report can be read in context.
+    """
+    if executed is not None:
+        executed.mkdir(parents=True, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
         for notebook in notebooks:
             metrics_path = Path(tmp) / f"{notebook.stem}.json"
+            output_path = executed / notebook.name if executed is not None else None
             results.append(
-                execute_notebook(notebook, profile=profile, output_path=None, metrics_path=metrics_path)
+                execute_notebook(notebook, profile=profile, output_path=output_path, metrics_path=metrics_path)
             )
     return results
 
@@ -214,6 +221,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = notebook_parser("python -m course_utils.tooling.bench", "노트북 실행 시간·메모리 벤치마크", out_default="bench")
     parser.add_argument("--update", action="store_true",
                         help="지금 실행한 노트북의 줄만 바꾸고, 나머지는 이전 results.csv에서 (측정 시각과 함께) 유지")
+    parser.add_argument("--executed", type=Path, metavar="DIR",
+                        help="실행한 노트북을 출력과 함께 이 폴더에 저장 (숫자를 맥락 속에서 읽을 때)")
     return parser.parse_args(argv)
 
 
@@ -224,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if notebooks is None:
         return 2
     earlier = [r for r in read_rows(args.out / "results.csv") if r.profile == args.profile] if args.update else []
-    results = run_bench(notebooks, profile=args.profile)
+    results = run_bench(notebooks, profile=args.profile, executed=args.executed)
     args.out.mkdir(parents=True, exist_ok=True)
     date = datetime.now().astimezone().isoformat(timespec="seconds")
     write_csv(merge_rows(results, date, earlier), args.out / "results.csv")
