@@ -108,15 +108,12 @@ def encode(texts: Iterable[str], unit: Unit, vocab: Vocabulary) -> list[np.ndarr
 
 
 def decode(ids: Iterable[int], unit: Unit, vocab: Vocabulary) -> str:
-    """Text of a sequence of ids; stops at the first end mark, drops padding."""
-    end = vocab.index(END)
-    units: list[str] = []
-    for i in map(int, ids):
-        if i == end:
-            break
-        if i:
-            units.append(vocab.tokens[i])
-    return from_units(units, unit)
+    """Text of a sequence of ids; stops at the first end mark, drops padding.
+
+    An id outside the vocabulary (e.g. a negative one) is a ``ValueError``, via :meth:`Vocabulary.decode`.
+    """
+    tokens = vocab.decode(ids)
+    return from_units(tokens[: tokens.index(END)] if END in tokens else tokens, unit)
 
 
 # --- datasets -----------------------------------------------------------------------------

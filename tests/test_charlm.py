@@ -59,6 +59,12 @@ def test_decode_stops_at_the_end_mark(vocab: Vocabulary) -> None:
 # --- datasets --------------------------------------------------------------------------------
 
 
+def test_decode_rejects_ids_outside_the_vocabulary(vocab: Vocabulary) -> None:
+    for bad in ([-1, 2], [len(vocab)]):
+        with pytest.raises(ValueError, match="어휘에 없는 번호"):
+            charlm.decode(bad, "syllable", vocab)
+
+
 def test_headline_arrays_shift_targets_by_one_and_pad_with_zero() -> None:
     seqs = [np.array([5, 6, 7]), np.array([8])]
     x, y = charlm.headline_arrays(seqs, end_id=2)
