@@ -669,12 +669,19 @@ class PairedBootstrap:
     """sacrebleu's paired bootstrap resampling of two systems on the same sentences.
 
     ``table``: one row per (metric, system) with the corpus ``score``, the bootstrap ``mean``,
-    the 95 % interval ``low``–``high`` and, for the system, the two-sided ``p_value`` of the
-    difference to the baseline. ``signatures``: sacrebleu's signature per metric.
+    the 95 % interval ``low``–``high`` (the width of the middle 95 % of the resampled scores, centred
+    on their mean) and, for the system, the two-sided ``p_value`` of the difference to the baseline.
+    ``signatures``: sacrebleu's signature per metric. ``n_samples``: the number of resamples.
     """
 
     table: pd.DataFrame
     signatures: dict[str, str] = field(default_factory=dict)
+    n_samples: int = 1000
+
+    @property
+    def min_p_value(self) -> float:
+        """The smallest p-value ``n_samples`` resamples can give, ``1 / (n_samples + 1)``: read it as "p ≤ this"."""
+        return 1 / (self.n_samples + 1)
 
     def p_value(self, metric: str = "chrF") -> float:
         """The p-value of the system's difference to the baseline for ``metric`` (``"chrF"`` or ``"BLEU"``)."""
@@ -692,8 +699,10 @@ def paired_bootstrap(
     """Paired bootstrap resampling (Koehn 2004) with ``sacrebleu.significance.PairedTest``.
 
     Both systems are scored on the *same* ``n_samples`` resamples of the sentences (seed from
-    ``SACREBLEU_SEED``, default 12345); the p-value is the share of resamples whose difference,
-    centred, is at least the observed one.
+    ``SACREBLEU_SEED``, default 12345). The p-value is ``(c + 1) / (n_samples + 1)``, where ``c``
+    counts the resamples whose centred absolute difference exceeds the observed one: it estimates how
+    often a difference this large would appear if the two systems were equally good (it is not the
+    probability that the difference is due to chance), and it is never below ``1 / (n_samples + 1)``.
     """
     from sacrebleu.metrics import BLEU, CHRF
     from sacrebleu.significance import PairedTest
@@ -712,7 +721,7 @@ def paired_bootstrap(
             rows.append({"metric": metric, "system": name, "score": result.score, "mean": result.mean,
                          "low": result.mean - result.ci, "high": result.mean + result.ci, "p_value": result.p_value})
     table = pd.DataFrame(rows).set_index(["metric", "system"])
-    return PairedBootstrap(table, {str(k): str(v) for k, v in signatures.items()})
+    return PairedBootstrap(table, {str(k): str(v) for k, v in signatures.items()}, n_samples=n_samples)
 
 
 # ---------------------------------------------------------------------------------------------

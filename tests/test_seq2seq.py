@@ -492,6 +492,8 @@ def test_paired_bootstrap_tells_a_clearly_better_system_apart():
     row = result.table.loc[("chrF", "good")]
     assert row["low"] <= row["mean"] <= row["high"] and row["score"] > result.table.loc[("chrF", "bad"), "high"]
     assert set(result.signatures) == {"BLEU", "chrF2"} and "bs:200" in result.signatures["chrF2"]
+    assert result.min_p_value == 1 / 201  # no resample beats so clear a difference: p sits at its floor
+    assert result.p_value("chrF") == pytest.approx(result.min_p_value)
     with pytest.raises(ValueError):
         s2s.paired_bootstrap(good, good[:-1], refs)
 

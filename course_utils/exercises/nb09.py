@@ -102,6 +102,10 @@ def _transposed_w_a(states: np.ndarray, encoder_outputs: np.ndarray, w_a: np.nda
     return np.asarray(states) @ np.asarray(w_a) @ np.swapaxes(np.asarray(encoder_outputs), -1, -2)
 
 
+def _two_d_only(states: np.ndarray, encoder_outputs: np.ndarray, w_a: np.ndarray) -> np.ndarray:
+    return np.asarray(states) @ (np.asarray(encoder_outputs) @ np.asarray(w_a)).T  # .T flips a batch axis too
+
+
 def _softmaxed(states: np.ndarray, encoder_outputs: np.ndarray, w_a: np.ndarray) -> np.ndarray:
     scores = general_scores_solution(states, encoder_outputs, w_a)
     weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
@@ -122,5 +126,5 @@ WRONG_ANSWERS: dict[str, list[Any]] = {
     "09_1": [["<sos>", "tom", "is", "here", "."], ["tom", "is", "here", "."], ["is", "here", ".", "<eos>"]],
     "09_2": [[2.0, 1.0], [2 / 3, 2 / 3], (toy_context() + 0.01).tolist()],
     "09_3": [UNITS * UNITS, GENERAL_EXTRA_PARAMS + UNITS, GENERAL_EXTRA_PARAMS + 1, 2 * 256 * 256],
-    "09_4": [_dot_scores, _transposed_w_a, _softmaxed, _stub],
+    "09_4": [_dot_scores, _transposed_w_a, _two_d_only, _softmaxed, _stub],
 }
