@@ -43,7 +43,9 @@ RESULT_COLUMNS = {
 class EpochTimer(keras.callbacks.Callback):
     """Record the wall-clock seconds of every training epoch (its validation pass included).
 
-    ``seconds`` is reset at the start of each ``fit``, so one timer describes one fit.
+    ``seconds`` is reset at the start of each ``fit``, so one timer describes one fit. When the
+    fit ends the timer lets go of the model (Keras hands every callback a reference to it), so a
+    timer kept for its numbers does not keep a trained model and its compiled functions in memory.
     """
 
     def __init__(self) -> None:
@@ -59,6 +61,9 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, float] | None = None) -> None:
         self.seconds.append(time.perf_counter() - self._start)
+
+    def on_train_end(self, logs: Mapping[str, float] | None = None) -> None:
+        self.set_model(None)
 
     @property
     def seconds_per_epoch(self) -> float:

@@ -3,6 +3,8 @@ masked average pooling, IMDB decoding."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -70,6 +72,16 @@ def test_epoch_timer_records_one_positive_time_per_epoch_and_resets_each_fit() -
     model.fit(x, y, epochs=1, batch_size=16, verbose=0, callbacks=[timer])
     assert len(timer.seconds) == 1
     assert timer.seconds_per_epoch == timer.seconds[0]  # one epoch: nothing to leave out
+
+
+def test_epoch_timer_does_not_keep_the_model_alive_after_fit() -> None:
+    model, (x, y), timer = tiny_model(), toy_data(), training.EpochTimer()
+    history = model.fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[timer])
+    alive = weakref.ref(model)
+    del model, history  # the History and the model point at each other: only the cycle collector frees them
+    gc.collect()
+    assert alive() is None
+    assert len(timer.seconds) == 2  # the numbers stay
 
 
 def test_epoch_timer_without_epochs_raises() -> None:
