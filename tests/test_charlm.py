@@ -268,3 +268,11 @@ def test_distinct_n_and_copy_rate() -> None:
     assert charlm.copy_rate(["삼성 주가 상승", "새 헤드라인"], TITLES) == 0.5
     with pytest.raises(ValueError):
         charlm.copy_rate([], TITLES)
+
+
+def test_exercise_08_2_counts_jamo_and_end_mark_by_hand() -> None:
+    from course_utils.exercises import nb08
+
+    # 코스피 반등: ㅋㅗ ㅅㅡ ㅍㅣ, space, ㅂㅏㄴ ㄷㅡㅇ = 13 jamo, + end mark = 14 predictions; 6 characters + end = 7 syllables
+    assert nb08.LOSS_HEADLINE == "코스피 반등"
+    assert math.isclose(nb08.SOLUTIONS["08_2"], 1.2 * 14 / math.log(2) / 7, rel_tol=1e-12)
