@@ -27,6 +27,13 @@ from typing import Any
 
 import numpy as np
 
+CHUNK_ITEMS = 4_000_000
+"""Resampled item positions held at once (32 MB of int64): more resamples are drawn in chunks.
+
+NumPy's generator yields the same positions whether they are drawn in one call or in
+consecutive chunks, so the interval does not depend on this size (``test_stats`` checks it).
+"""
+
 Statistic = Callable[..., np.ndarray]
 """``statistic(*arrays)``: each array has shape ``(resamples, items)``; returns one value per resample."""
 
@@ -107,7 +114,9 @@ def bootstrap_interval(
     takes it from all of them. ``statistic`` receives the arrays with a leading resample axis
     and returns one value per resample (the estimate is computed as a batch of one). Resamples
     where it is undefined (NaN, e.g. a rank correlation of a resample that repeats one pair) are
-    left out. ``seed`` is an integer or a ``numpy.random.Generator`` to continue.
+    left out. ``seed`` is an integer or a ``numpy.random.Generator`` to continue. Resamples are
+    drawn :data:`CHUNK_ITEMS` positions at a time, so 2,000 resamples of 25,000 reviews never
+    hold a 2,000 × 25,000 table.
     """
     arrays = _as_items(samples)
     n = arrays[0].size
@@ -118,8 +127,13 @@ def bootstrap_interval(
     if not 1 <= block <= n:
         raise ValueError(f"block 은 1 이상, 문항 수({n}) 이하여야 해요 (받은 값: {block}).")
     estimate = float(np.asarray(statistic(*(array[None] for array in arrays)))[0])
-    positions = resample_indices(n, n_resamples, block=block, rng=np.random.default_rng(seed))
-    values = np.asarray(statistic(*(array[positions] for array in arrays)), dtype=float)
+    rng = np.random.default_rng(seed)
+    per_chunk = max(1, CHUNK_ITEMS // n)            # resamples drawn at once: bounds memory for large n
+    values = np.concatenate([
+        np.asarray(statistic(*(array[positions] for array in arrays)), dtype=float)
+        for positions in (resample_indices(n, min(per_chunk, n_resamples - done), block=block, rng=rng)
+                          for done in range(0, n_resamples, per_chunk))
+    ])
     tail = 100 * (1 - level) / 2
     low, high = np.nanpercentile(values, [tail, 100 - tail])
     return Interval(estimate, float(low), float(high), level)

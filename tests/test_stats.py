@@ -28,6 +28,25 @@ def test_bootstrap_interval_equals_a_direct_numpy_computation(block: int) -> Non
                                                                                       block=block, seed=9))
 
 
+@pytest.mark.parametrize(("chunk_items", "block"), [(120, 1), (250, 7), (370, 1), (10**9, 7)])
+def test_chunked_resampling_bounds_the_table_and_keeps_the_interval(monkeypatch: pytest.MonkeyPatch,
+                                                                    chunk_items: int, block: int) -> None:
+    values = np.random.default_rng(4).normal(size=120)
+    monkeypatch.setattr(stats, "CHUNK_ITEMS", chunk_items)
+    rows_seen: list[int] = []
+
+    def mean_recording_rows(x: np.ndarray) -> np.ndarray:
+        rows_seen.append(x.shape[0])
+        return x.mean(axis=1)
+
+    interval = stats.bootstrap_interval(values, statistic=mean_recording_rows, n_resamples=501, block=block, seed=9)
+    assert (interval.low, interval.high) == pytest.approx(direct_percentile_bootstrap(values, n_resamples=501,
+                                                                                      block=block, seed=9))
+    resample_rows = rows_seen[1:]                                    # the first call is the estimate (one row)
+    assert sum(resample_rows) == 501
+    assert max(resample_rows) == min(501, max(1, chunk_items // 120))
+
+
 def test_bootstrap_interval_of_single_items_equals_scipy_percentile_bootstrap() -> None:
     correct = np.random.default_rng(5).random(300) < 0.7
     ours = stats.bootstrap_interval(correct, seed=3)
