@@ -11,6 +11,7 @@ module writes what they did, vectorised with NumPy, plus the rest of a word2vec 
     model, report = word2vec.train_keras("sgns", corpus, vocab, settings)
     vectors = word2vec.keyed_vectors(model, vocab)               # gensim KeyedVectors
     word2vec.nearest(vectors, "영화", k=5)
+    baseline = word2vec.to_keyed_vectors(vocab.tokens, word2vec.ppmi_svd_vectors(corpus, len(vocab), window=5, dim=100))
     word2vec.save_vec(vectors, path)                             # word2vec text format
     matrix, found = word2vec.embedding_matrix(word2vec.load_vec(path), vectorizer.get_vocabulary())
     keras.layers.Embedding(len(matrix), matrix.shape[1],
@@ -36,6 +37,7 @@ import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
+from scipy import sparse
 
 from course_utils import stats
 from course_utils.text import OOV_TOKEN, PAD_TOKEN, Vocabulary
@@ -442,6 +444,62 @@ def train_gensim(
     seconds = time.perf_counter() - began
     words = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key) * settings.epochs
     return model.wv, TrainReport(seconds, int(words), 0, ())
+
+
+# ---------------------------------------------------------------------------------------------
+# Count-based baseline: PPMI + truncated SVD (Levy, Goldberg & Dagan, 2015)
+# ---------------------------------------------------------------------------------------------
+
+
+def cooccurrence(corpus: Corpus, vocab_size: int, window: int) -> sparse.csr_matrix:
+    """``(vocab_size, vocab_size)`` counts of each (word, context) pair within a fixed ``window``.
+
+    The same pairs as :func:`skipgram_pairs` without a reduced window, summed; the matrix is
+    symmetric because every pair is also counted from the other side.
+    """
+    if len(corpus) and int(corpus.ids.max()) >= vocab_size:
+        raise ValueError(f"말뭉치의 단어 번호({int(corpus.ids.max())})가 vocab_size({vocab_size}) 이상입니다. "
+                         "vocab_size에 len(vocab)을 넘겨 주세요.")
+    centers, contexts = skipgram_pairs(corpus, window)
+    counts = sparse.coo_matrix((np.ones(len(centers)), (centers, contexts)), shape=(vocab_size, vocab_size))
+    return counts.tocsr()                                    # repeated (row, column) entries are summed
+
+
+def ppmi(counts: sparse.spmatrix, context_power: float = 0.75) -> sparse.csr_matrix:
+    """Positive PMI, ``max(0, log P(w, c) / (P(w) · P_α(c)))``, of a co-occurrence count matrix.
+
+    ``P_α(c) ∝ count(c)^α`` smooths the context distribution as word2vec's negative sampling does
+    (``α = 0.75``), which lowers the PMI of pairs with rare contexts. Only observed pairs are stored.
+    """
+    counts = sparse.csr_matrix(counts, dtype=np.float64)
+    if counts.nnz == 0 or counts.data.min() < 0:
+        raise ValueError("동시 출현 행렬이 비었거나 음수 칸이 있습니다. w2v.cooccurrence로 만든 행렬을 넘겨 주세요.")
+    row_share = np.asarray(counts.sum(axis=1)).ravel() / counts.sum()
+    smoothed = np.asarray(counts.sum(axis=0)).ravel() ** context_power
+    context_share = smoothed / smoothed.sum()
+    pair = counts.tocoo()
+    pmi = np.log(pair.data / counts.sum() / (row_share[pair.row] * context_share[pair.col]))
+    positive = pmi > 0
+    return sparse.csr_matrix((pmi[positive], (pair.row[positive], pair.col[positive])), shape=counts.shape)
+
+
+def ppmi_svd_vectors(
+    corpus: Corpus, vocab_size: int, *, window: int, dim: int, context_power: float = 0.75, seed: int = 0
+) -> np.ndarray:
+    """Word vectors ``U_d · √Σ_d`` from the rank-``dim`` truncated SVD of the PPMI matrix.
+
+    The classic count-based baseline for word2vec: no training loop, one sparse matrix and one
+    truncated SVD (``scipy.sparse.linalg.svds``, ARPACK; its start vector comes from ``seed``),
+    columns ordered from the largest singular value. Rows 0 and 1 (padding, ``[UNK]``) never
+    occur in an encoded corpus and come out as zeros.
+    """
+    from scipy.sparse.linalg import svds
+
+    if not 1 <= dim < vocab_size:
+        raise ValueError(f"dim은 1 이상, vocab_size({vocab_size}) 미만이어야 합니다 (받은 값: {dim}).")
+    u, sigma, _ = svds(ppmi(cooccurrence(corpus, vocab_size, window), context_power), k=dim, random_state=seed)
+    order = np.argsort(-sigma)
+    return u[:, order] * np.sqrt(sigma[order])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -200,6 +200,56 @@ def test_training_a_tiny_corpus_brings_co_occurring_words_together() -> None:
         word2vec.train_keras("glove", corpus, vocab, settings)
 
 
+# --- count-based baseline ---------------------------------------------------------------------
+
+
+def test_cooccurrence_sums_the_fixed_window_pairs(two_sentences: Corpus) -> None:
+    counts = word2vec.cooccurrence(two_sentences, vocab_size=7, window=2).toarray()
+    expected = np.zeros((7, 7))
+    for center, context in pairs_of(two_sentences, 2):
+        expected[center, context] += 1
+    np.testing.assert_array_equal(counts, expected)
+    np.testing.assert_array_equal(counts, counts.T)
+    repeated = Corpus(np.array([2, 3, 2, 3], dtype=np.int32), np.zeros(4, dtype=np.int32))
+    assert word2vec.cooccurrence(repeated, vocab_size=4, window=1)[2, 3] == 3      # 2-3, 3-2, 2-3 from the left token
+    with pytest.raises(ValueError, match="vocab_size"):
+        word2vec.cooccurrence(two_sentences, vocab_size=5, window=2)
+
+
+def test_ppmi_follows_the_smoothed_pmi_formula_entry_by_entry() -> None:
+    counts = np.array([[0, 4, 1, 0], [4, 0, 2, 1], [1, 2, 0, 6], [0, 1, 6, 0]], dtype=float)
+    total = counts.sum()
+    for alpha in (1.0, 0.75):
+        got = word2vec.ppmi(counts, context_power=alpha).toarray()
+        context = counts.sum(axis=0) ** alpha
+        for w in range(4):
+            for c in range(4):
+                if counts[w, c]:
+                    pmi = np.log((counts[w, c] / total) / (counts[w].sum() / total * context[c] / context.sum()))
+                    assert got[w, c] == pytest.approx(max(pmi, 0.0))
+                else:
+                    assert got[w, c] == 0
+    assert (word2vec.ppmi(counts, 0.75).toarray() > 0).sum() < (counts > 0).sum()      # some pairs are clipped to 0
+    with pytest.raises(ValueError, match="cooccurrence"):
+        word2vec.ppmi(np.zeros((3, 3)))
+
+
+def test_ppmi_svd_vectors_are_the_scaled_top_singular_vectors_and_group_co_occurring_words() -> None:
+    rng = np.random.default_rng(0)
+    random_corpus = Corpus(rng.integers(2, 30, size=3000).astype(np.int32), np.repeat(np.arange(300), 10).astype(np.int32))
+    vectors = word2vec.ppmi_svd_vectors(random_corpus, 30, window=2, dim=4, seed=0)
+    u, sigma, _ = np.linalg.svd(word2vec.ppmi(word2vec.cooccurrence(random_corpus, 30, 2)).toarray())
+    np.testing.assert_allclose(vectors @ vectors.T, (u[:, :4] * sigma[:4]) @ u[:, :4].T, atol=1e-8)  # U_d Σ_d U_dᵀ
+    np.testing.assert_allclose(vectors[:2], 0, atol=1e-12)                            # padding and [UNK] never occur
+    token_lists = [["고양이", "야옹", "운다"], ["강아지", "멍멍", "짖는다"], ["고양이", "운다"], ["강아지", "짖는다"]] * 50
+    vocab = text.Vocabulary.from_corpus(token_lists)
+    corpus = word2vec.encode(token_lists, vocab)
+    keyed = word2vec.to_keyed_vectors(vocab.tokens, word2vec.ppmi_svd_vectors(corpus, len(vocab), window=2, dim=3))
+    assert keyed.similarity("고양이", "운다") > keyed.similarity("고양이", "짖는다")
+    with pytest.raises(ValueError, match="dim"):
+        word2vec.ppmi_svd_vectors(corpus, len(vocab), window=2, dim=len(vocab))
+
+
 # --- neighbours and evaluation -----------------------------------------------------------------------
 
 
