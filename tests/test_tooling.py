@@ -26,7 +26,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-from course_utils.tooling.runner import ExecResult, execute_notebook, list_notebooks, notebook_title, select_notebooks
+from course_utils.tooling.runner import ExecResult, cell_timeout, execute_notebook, list_notebooks, notebook_title, select_notebooks
 
 FIRST_CODE = """\
 import os, sys
@@ -446,3 +446,10 @@ def test_make_targets_call_the_tooling_subpackage() -> None:
 
 def test_kernel_path_is_the_folder_that_holds_course_utils() -> None:
     assert (runner.PACKAGE_ROOT / "course_utils" / "__init__.py").resolve() == Path(course_utils.__file__).resolve()
+
+
+def test_full_profile_cells_get_a_longer_time_limit_than_class() -> None:
+    assert cell_timeout("class") == cell_timeout("ci") == 1800
+    assert cell_timeout("full") >= 3 * 3600                     # 09's variant comparison trains six models in one cell
+    with pytest.raises(ValueError, match="프로파일"):
+        cell_timeout("fast")

@@ -197,19 +197,31 @@ def _error_summary(nb: nbformat.NotebookNode, exc: Exception) -> str:
     return ": ".join(filter(None, [type(exc).__name__, lines[0] if lines else ""]))
 
 
+CELL_TIMEOUT_SECONDS = {"ci": 1800, "class": 1800, "full": 4 * 3600}
+"""nbclient's per-cell limit by profile: one ``full`` cell may train several models for an hour or more."""
+
+
+def cell_timeout(profile: str) -> int:
+    """The per-cell time limit, in seconds, for notebooks run in ``profile``."""
+    if profile not in CELL_TIMEOUT_SECONDS:
+        raise ValueError(f"알 수 없는 프로파일입니다: {profile!r}. 다음 중 하나를 쓰세요: {', '.join(CELL_TIMEOUT_SECONDS)}")
+    return CELL_TIMEOUT_SECONDS[profile]
+
+
 def execute_notebook(
     path: str | Path,
     *,
     profile: str,
     output_path: Path | None,
     metrics_path: Path | None = None,
-    timeout: int = 1800,
+    timeout: int | None = None,
 ) -> ExecResult:
     """Execute a notebook in a fresh kernel whose working directory is the notebook's folder.
 
     The kernel gets ``COURSE_PROFILE=profile`` and, when ``metrics_path`` is given,
     ``COURSE_METRICS_FILE=metrics_path`` (an existing file there is removed first, so the
-    metrics are this run's). ``timeout`` is nbclient's per-cell limit in seconds. The
+    metrics are this run's). ``timeout`` is nbclient's per-cell limit in seconds, by default
+    :func:`cell_timeout` of the profile (a ``full`` cell may train several models). The
     executed notebook, including the error output of a failing cell, is written to
     ``output_path`` when given. A failing cell, a timeout or a dead kernel does not raise:
     it is reported in :attr:`ExecResult.error`.
@@ -234,7 +246,7 @@ def execute_notebook(
     client = NotebookClient(
         nb,
         km=kernel_manager,
-        timeout=timeout,
+        timeout=cell_timeout(profile) if timeout is None else timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent.resolve())}},
         on_notebook_start=start_sampling,
