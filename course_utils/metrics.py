@@ -73,7 +73,7 @@ def report_metric(name: str, value: float, *, notebook: str | None = None) -> No
         raise ValueError(f"'{HEADLINE_KEY}' 는 report_headline 이 쓰는 이름이에요. 다른 지표 이름을 쓰세요.")
     value = float(value)
     label = f"{notebook}: " if notebook else ""
-    print(f"[headline] {label}{name} = {format_metric(value)}")
+    print(f"[metric] {label}{name} = {format_metric(value)}")
     _record_metric(name, value)
 
 

@@ -469,11 +469,14 @@ def ppmi(counts: sparse.spmatrix, context_power: float = 0.75) -> sparse.csr_mat
     """Positive PMI, ``max(0, log P(w, c) / (P(w) · P_α(c)))``, of a co-occurrence count matrix.
 
     ``P_α(c) ∝ count(c)^α`` smooths the context distribution as word2vec's negative sampling does
-    (``α = 0.75``), which lowers the PMI of pairs with rare contexts. Only observed pairs are stored.
+    (``α = 0.75``), which lowers the PMI of pairs with rare contexts. ``P(w)`` and ``count(c)`` are
+    the row and column sums of ``counts``. Unseen pairs (PMI = −∞) and negative PMI become 0, so
+    only observed pairs can be stored; with ``α ≠ 1`` the result is not symmetric.
     """
     counts = sparse.csr_matrix(counts, dtype=np.float64)
-    if counts.nnz == 0 or counts.data.min() < 0:
-        raise ValueError("동시 출현 행렬이 비었거나 음수 칸이 있습니다. w2v.cooccurrence로 만든 행렬을 넘겨 주세요.")
+    counts.eliminate_zeros()
+    if counts.nnz == 0 or not np.all(np.isfinite(counts.data)) or counts.data.min() < 0:
+        raise ValueError("동시 출현 행렬이 비었거나 음수·NaN·무한대 칸이 있습니다. w2v.cooccurrence로 만든 행렬을 넘겨 주세요.")
     row_share = np.asarray(counts.sum(axis=1)).ravel() / counts.sum()
     smoothed = np.asarray(counts.sum(axis=0)).ravel() ** context_power
     context_share = smoothed / smoothed.sum()

@@ -73,7 +73,7 @@ def test_report_metric_merges_into_the_metrics_file(monkeypatch, tmp_path: Path,
     config.report_metric("test_accuracy", 0.875, notebook="05")
     config.report_metric("macro_f1", np.float32(0.5))
     assert json.loads(target.read_text()) == {"test_accuracy": 0.875, "macro_f1": 0.5}
-    assert "[headline] 05: test_accuracy = 0.8750" in capsys.readouterr().out
+    assert "[metric] 05: test_accuracy = 0.8750" in capsys.readouterr().out
 
 
 def test_report_metric_without_file_only_prints(monkeypatch, tmp_path: Path, capsys) -> None:

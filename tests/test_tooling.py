@@ -97,7 +97,7 @@ def test_execute_notebook_reports_metrics_memory_and_env(course: Path, tmp_path:
     # the kernel ran in the notebook's folder, on this interpreter's environment
     assert (course / "kernel_prefix.txt").read_text(encoding="utf-8") == sys.prefix
     executed = nbformat.read(out, as_version=4)
-    assert "[headline] acc = 0.5000" in executed.cells[1].outputs[0]["text"]
+    assert "[metric] acc = 0.5000" in executed.cells[1].outputs[0]["text"]
     # the kernel talks over local sockets: no "running over TCP without encryption" warning per notebook
     assert "without encryption" not in capfd.readouterr().err
 
@@ -141,7 +141,7 @@ def test_site_build(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "학생용</a>" not in rows[0]  # the throwaway notebook has no exercise layout, so no student edition
 
     first = (out / "01_first.html").read_text(encoding="utf-8")
-    assert "[headline] acc = 0.5000" in first and "<title>첫 번째</title>" in first
+    assert "[metric] acc = 0.5000" in first and "<title>첫 번째</title>" in first
     assert site.MATHJAX_URL in first and "cdnjs.cloudflare.com/ajax/libs/mathjax" not in first
     assert "require.min.js" not in first
     nav = first.split('<nav class="course-nav"', 1)[1].split("</nav>", 1)[0]
@@ -158,7 +158,7 @@ def test_site_no_execute_converts_as_is(course: Path, tmp_path: Path) -> None:
     (out / "99_removed.html").write_text("old page")  # from an earlier build
     assert site.main(["--notebooks", str(course), "--out", str(out), "--only", "01", "--no-execute"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["01_first.html", "_static", "downloads", "index.html"]
-    assert "[headline]" not in (out / "01_first.html").read_text(encoding="utf-8")
+    assert "[metric]" not in (out / "01_first.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "실행 안 함" in index and "두 번째" not in index
 

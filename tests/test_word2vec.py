@@ -211,13 +211,13 @@ def test_cooccurrence_sums_the_fixed_window_pairs(two_sentences: Corpus) -> None
     np.testing.assert_array_equal(counts, expected)
     np.testing.assert_array_equal(counts, counts.T)
     repeated = Corpus(np.array([2, 3, 2, 3], dtype=np.int32), np.zeros(4, dtype=np.int32))
-    assert word2vec.cooccurrence(repeated, vocab_size=4, window=1)[2, 3] == 3      # 2-3, 3-2, 2-3 from the left token
+    assert word2vec.cooccurrence(repeated, vocab_size=4, window=1)[2, 3] == 3      # centers at 0 and 2: (0,1), (2,1), (2,3)
     with pytest.raises(ValueError, match="vocab_size"):
         word2vec.cooccurrence(two_sentences, vocab_size=5, window=2)
 
 
 def test_ppmi_follows_the_smoothed_pmi_formula_entry_by_entry() -> None:
-    counts = np.array([[0, 4, 1, 0], [4, 0, 2, 1], [1, 2, 0, 6], [0, 1, 6, 0]], dtype=float)
+    counts = np.array([[0, 4, 1, 0], [2, 0, 2, 1], [3, 2, 0, 6], [0, 1, 9, 0]], dtype=float)   # rows ≠ columns
     total = counts.sum()
     for alpha in (1.0, 0.75):
         got = word2vec.ppmi(counts, context_power=alpha).toarray()
@@ -230,8 +230,9 @@ def test_ppmi_follows_the_smoothed_pmi_formula_entry_by_entry() -> None:
                 else:
                     assert got[w, c] == 0
     assert (word2vec.ppmi(counts, 0.75).toarray() > 0).sum() < (counts > 0).sum()      # some pairs are clipped to 0
-    with pytest.raises(ValueError, match="cooccurrence"):
-        word2vec.ppmi(np.zeros((3, 3)))
+    for bad in (np.zeros((3, 3)), np.array([[1.0, -1.0], [2.0, 0.0]]), np.array([[1.0, np.nan], [2.0, 0.0]])):
+        with pytest.raises(ValueError, match="cooccurrence"):
+            word2vec.ppmi(bad)
 
 
 def test_ppmi_svd_vectors_are_the_scaled_top_singular_vectors_and_group_co_occurring_words() -> None:
@@ -240,6 +241,7 @@ def test_ppmi_svd_vectors_are_the_scaled_top_singular_vectors_and_group_co_occur
     vectors = word2vec.ppmi_svd_vectors(random_corpus, 30, window=2, dim=4, seed=0)
     u, sigma, _ = np.linalg.svd(word2vec.ppmi(word2vec.cooccurrence(random_corpus, 30, 2)).toarray())
     np.testing.assert_allclose(vectors @ vectors.T, (u[:, :4] * sigma[:4]) @ u[:, :4].T, atol=1e-8)  # U_d Σ_d U_dᵀ
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=0) ** 2, sigma[:4])        # columns: largest σ first
     np.testing.assert_allclose(vectors[:2], 0, atol=1e-12)                            # padding and [UNK] never occur
     token_lists = [["고양이", "야옹", "운다"], ["강아지", "멍멍", "짖는다"], ["고양이", "운다"], ["강아지", "짖는다"]] * 50
     vocab = text.Vocabulary.from_corpus(token_lists)
