@@ -529,6 +529,7 @@ def keyed_vectors(model: keras.Model, vocab: Vocabulary) -> KeyedVectors:
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1; all-zero rows stay zero (their cosine with anything is 0)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
 
@@ -560,8 +561,8 @@ def nearest(
 
 def solve_analogy(vectors: KeyedVectors, a: str, b: str, c: str) -> str:
     """3CosAdd: the word ``d`` (not a, b or c) maximising ``cos(d, b̂ - â + ĉ)`` for ``a : b :: c : d``."""
-    unit = {w: vectors[w] / np.linalg.norm(vectors[w]) for w in (a, b, c)}
-    return nearest(vectors, unit[b] - unit[a] + unit[c], k=1, exclude=(a, b, c))[0][0]
+    unit_a, unit_b, unit_c = _unit_rows(np.stack([vectors[w] for w in (a, b, c)]).astype(np.float64))
+    return nearest(vectors, unit_b - unit_a + unit_c, k=1, exclude=(a, b, c))[0][0]
 
 
 def load_eval_set(kind: str, lang: str | None = None) -> pd.DataFrame:
@@ -604,7 +605,10 @@ def _analogy_hits(vectors: KeyedVectors, analogies: pd.DataFrame) -> np.ndarray:
 
 
 def _pair_cosines(vectors: KeyedVectors, pairs: pd.DataFrame) -> np.ndarray:
-    return np.array([vectors.similarity(r.word1, r.word2) for r in pairs.itertuples()], dtype=float)
+    """Cosine of each word pair; a zero vector (a word PPMI+SVD never saw in a window) scores 0, not NaN."""
+    first, second = (_unit_rows(np.stack([vectors[w] for w in pairs[column]]).astype(np.float64))
+                     for column in ("word1", "word2"))
+    return (first * second).sum(axis=1)
 
 
 def item_scores(vectors: KeyedVectors, lang: str) -> ItemScores:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -282,6 +283,18 @@ def test_analogy_by_3cosadd(toy_vectors) -> None:
     random = word2vec.to_keyed_vectors([f"w{i}" for i in range(200)], rng.normal(size=(200, 20)))
     for a, b, c in [("w1", "w2", "w3"), ("w10", "w50", "w99")]:
         assert word2vec.solve_analogy(random, a, b, c) == random.most_similar(positive=[b, c], negative=[a], topn=1)[0][0]
+
+
+def test_a_zero_vector_scores_cosine_zero_instead_of_nan(toy_vectors) -> None:
+    with_zero = word2vec.to_keyed_vectors(list(toy_vectors.index_to_key) + ["unseen"],
+                                          np.vstack([toy_vectors.vectors, np.zeros((1, 3), np.float32)]))
+    pairs = pd.DataFrame({"word1": ["man", "unseen"], "word2": ["king", "queen"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                  # no divide-by-zero / invalid-value warning
+        cosines = word2vec._pair_cosines(with_zero, pairs)
+        answer = word2vec.solve_analogy(with_zero, "unseen", "king", "woman")
+    assert cosines[0] == pytest.approx(toy_vectors.similarity("man", "king")) and cosines[1] == 0
+    assert answer == "queen"                                            # the zero vector adds nothing: king + woman
 
 
 def test_evaluate_scores_covered_items_only(toy_vectors, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
