@@ -11,7 +11,8 @@ module writes what they did, vectorised with NumPy, plus the rest of a word2vec 
     model, report = word2vec.train_keras("sgns", corpus, vocab, settings)
     vectors = word2vec.keyed_vectors(model, vocab)               # gensim KeyedVectors
     word2vec.nearest(vectors, "영화", k=5)
-    baseline = word2vec.to_keyed_vectors(vocab.tokens, word2vec.ppmi_svd_vectors(corpus, len(vocab), window=5, dim=100))
+    counts = word2vec.ppmi(word2vec.cooccurrence(corpus, len(vocab), window=5))    # count-based baseline
+    baseline = word2vec.to_keyed_vectors(vocab.tokens, word2vec.svd_vectors(counts, dim=100))
     word2vec.save_vec(vectors, path)                             # word2vec text format
     matrix, found = word2vec.embedding_matrix(word2vec.load_vec(path), vectorizer.get_vocabulary())
     keras.layers.Embedding(len(matrix), matrix.shape[1],
@@ -477,30 +478,31 @@ def ppmi(counts: sparse.spmatrix, context_power: float = 0.75) -> sparse.csr_mat
     counts.eliminate_zeros()
     if counts.nnz == 0 or not np.all(np.isfinite(counts.data)) or counts.data.min() < 0:
         raise ValueError("동시 출현 행렬이 비었거나 음수·NaN·무한대 칸이 있습니다. w2v.cooccurrence로 만든 행렬을 넘겨 주세요.")
-    row_share = np.asarray(counts.sum(axis=1)).ravel() / counts.sum()
+    total = counts.sum()
+    row_share = np.asarray(counts.sum(axis=1)).ravel() / total
     smoothed = np.asarray(counts.sum(axis=0)).ravel() ** context_power
     context_share = smoothed / smoothed.sum()
     pair = counts.tocoo()
-    pmi = np.log(pair.data / counts.sum() / (row_share[pair.row] * context_share[pair.col]))
+    pmi = np.log(pair.data / total / (row_share[pair.row] * context_share[pair.col]))
     positive = pmi > 0
     return sparse.csr_matrix((pmi[positive], (pair.row[positive], pair.col[positive])), shape=counts.shape)
 
 
-def ppmi_svd_vectors(
-    corpus: Corpus, vocab_size: int, *, window: int, dim: int, context_power: float = 0.75, seed: int = 0
-) -> np.ndarray:
-    """Word vectors ``U_d · √Σ_d`` from the rank-``dim`` truncated SVD of the PPMI matrix.
+def svd_vectors(matrix: sparse.spmatrix, dim: int, seed: int = 0) -> np.ndarray:
+    """Word vectors ``U_d · √Σ_d`` from the rank-``dim`` truncated SVD of a word × context matrix.
 
-    The classic count-based baseline for word2vec: no training loop, one sparse matrix and one
-    truncated SVD (``scipy.sparse.linalg.svds``, ARPACK; its start vector comes from ``seed``),
-    columns ordered from the largest singular value. Rows 0 and 1 (padding, ``[UNK]``) never
-    occur in an encoded corpus and come out as zeros.
+    With ``matrix = ppmi(cooccurrence(corpus, len(vocab), window))`` this is the classic
+    count-based baseline for word2vec: no training loop, one sparse matrix and one truncated SVD
+    (``scipy.sparse.linalg.svds``, ARPACK; its start vector comes from ``seed``), columns ordered
+    from the largest singular value. Rows 0 and 1 (padding, ``[UNK]``) never occur in an encoded
+    corpus and come out as zeros.
     """
     from scipy.sparse.linalg import svds
 
+    vocab_size = matrix.shape[0]
     if not 1 <= dim < vocab_size:
-        raise ValueError(f"dim은 1 이상, vocab_size({vocab_size}) 미만이어야 합니다 (받은 값: {dim}).")
-    u, sigma, _ = svds(ppmi(cooccurrence(corpus, vocab_size, window), context_power), k=dim, random_state=seed)
+        raise ValueError(f"dim은 1 이상, 행렬의 행 수({vocab_size}) 미만이어야 합니다 (받은 값: {dim}).")
+    u, sigma, _ = svds(matrix, k=dim, random_state=seed)
     order = np.argsort(-sigma)
     return u[:, order] * np.sqrt(sigma[order])
 
@@ -534,6 +536,11 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1.0, norms)
 
 
+def _unit_lookup(vectors: KeyedVectors, words: Iterable[str]) -> np.ndarray:
+    """The vectors of ``words`` as float64 rows of length 1 (a zero vector stays zero)."""
+    return _unit_rows(np.stack([vectors[w] for w in words]).astype(np.float64))
+
+
 def cosine_scores(vectors: KeyedVectors, query: np.ndarray) -> np.ndarray:
     """Cosine similarity of ``query`` (a vector) with every word of ``vectors``, in index order."""
     query = np.asarray(query, dtype=np.float64)
@@ -561,7 +568,7 @@ def nearest(
 
 def solve_analogy(vectors: KeyedVectors, a: str, b: str, c: str) -> str:
     """3CosAdd: the word ``d`` (not a, b or c) maximising ``cos(d, b̂ - â + ĉ)`` for ``a : b :: c : d``."""
-    unit_a, unit_b, unit_c = _unit_rows(np.stack([vectors[w] for w in (a, b, c)]).astype(np.float64))
+    unit_a, unit_b, unit_c = _unit_lookup(vectors, (a, b, c))
     return nearest(vectors, unit_b - unit_a + unit_c, k=1, exclude=(a, b, c))[0][0]
 
 
@@ -606,9 +613,7 @@ def _analogy_hits(vectors: KeyedVectors, analogies: pd.DataFrame) -> np.ndarray:
 
 def _pair_cosines(vectors: KeyedVectors, pairs: pd.DataFrame) -> np.ndarray:
     """Cosine of each word pair; a zero vector (a word PPMI+SVD never saw in a window) scores 0, not NaN."""
-    first, second = (_unit_rows(np.stack([vectors[w] for w in pairs[column]]).astype(np.float64))
-                     for column in ("word1", "word2"))
-    return (first * second).sum(axis=1)
+    return (_unit_lookup(vectors, pairs["word1"]) * _unit_lookup(vectors, pairs["word2"])).sum(axis=1)
 
 
 def item_scores(vectors: KeyedVectors, lang: str) -> ItemScores:

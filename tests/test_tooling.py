@@ -450,6 +450,7 @@ def test_kernel_path_is_the_folder_that_holds_course_utils() -> None:
 
 def test_full_profile_cells_get_a_longer_time_limit_than_class() -> None:
     assert cell_timeout("class") == cell_timeout("ci") == 1800
+    assert set(runner.CELL_TIMEOUT_SECONDS) == set(course_utils.config.PROFILES)   # one limit per profile, no more
     assert cell_timeout("full") >= 3 * 3600                     # 09's variant comparison trains six models in one cell
     with pytest.raises(ValueError, match="프로파일"):
         cell_timeout("fast")

@@ -236,21 +236,23 @@ def test_ppmi_follows_the_smoothed_pmi_formula_entry_by_entry() -> None:
             word2vec.ppmi(bad)
 
 
-def test_ppmi_svd_vectors_are_the_scaled_top_singular_vectors_and_group_co_occurring_words() -> None:
+def test_svd_vectors_of_ppmi_are_the_scaled_top_singular_vectors_and_group_co_occurring_words() -> None:
     rng = np.random.default_rng(0)
     random_corpus = Corpus(rng.integers(2, 30, size=3000).astype(np.int32), np.repeat(np.arange(300), 10).astype(np.int32))
-    vectors = word2vec.ppmi_svd_vectors(random_corpus, 30, window=2, dim=4, seed=0)
-    u, sigma, _ = np.linalg.svd(word2vec.ppmi(word2vec.cooccurrence(random_corpus, 30, 2)).toarray())
+    random_ppmi = word2vec.ppmi(word2vec.cooccurrence(random_corpus, 30, 2))
+    vectors = word2vec.svd_vectors(random_ppmi, dim=4, seed=0)
+    u, sigma, _ = np.linalg.svd(random_ppmi.toarray())
     np.testing.assert_allclose(vectors @ vectors.T, (u[:, :4] * sigma[:4]) @ u[:, :4].T, atol=1e-8)  # U_d Σ_d U_dᵀ
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=0) ** 2, sigma[:4])        # columns: largest σ first
     np.testing.assert_allclose(vectors[:2], 0, atol=1e-12)                            # padding and [UNK] never occur
     token_lists = [["고양이", "야옹", "운다"], ["강아지", "멍멍", "짖는다"], ["고양이", "운다"], ["강아지", "짖는다"]] * 50
     vocab = text.Vocabulary.from_corpus(token_lists)
     corpus = word2vec.encode(token_lists, vocab)
-    keyed = word2vec.to_keyed_vectors(vocab.tokens, word2vec.ppmi_svd_vectors(corpus, len(vocab), window=2, dim=3))
+    toy_ppmi = word2vec.ppmi(word2vec.cooccurrence(corpus, len(vocab), 2))
+    keyed = word2vec.to_keyed_vectors(vocab.tokens, word2vec.svd_vectors(toy_ppmi, dim=3))
     assert keyed.similarity("고양이", "운다") > keyed.similarity("고양이", "짖는다")
     with pytest.raises(ValueError, match="dim"):
-        word2vec.ppmi_svd_vectors(corpus, len(vocab), window=2, dim=len(vocab))
+        word2vec.svd_vectors(toy_ppmi, dim=len(vocab))
 
 
 # --- neighbours and evaluation -----------------------------------------------------------------------
